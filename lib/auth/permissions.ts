@@ -1,0 +1,54 @@
+import type { Role } from '@/db/schema';
+import { forbidden } from '@/lib/errors';
+
+/**
+ * The one permission table: what each role may do. Pages, actions, routes and websocket rooms all ask here,
+ * on the server; the browser only hides what it would be refused anyway.
+ */
+export const permissions = {
+  'members.read': ['admin', 'executive', 'lead', 'agent', 'observer'],
+  'members.manage': ['admin'],
+  'audit.read': ['admin'],
+  'notes.read': ['admin', 'executive', 'lead', 'agent', 'observer'],
+  'notes.edit': ['admin', 'executive', 'lead', 'agent'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissions;
+
+/** Whether `role` holds `permission`. */
+export function can(role: Role, permission: Permission): boolean {
+  return (permissions[permission] as readonly Role[]).includes(role);
+}
+
+/** Throws FORBIDDEN unless `role` holds `permission`. */
+export function assertCan(role: Role, permission: Permission): void {
+  if (!can(role, permission)) throw forbidden(`Your role (${role}) does not allow ${permission}.`);
+}
+
+export interface NavItem {
+  href: string;
+  label: string;
+  permission: Permission;
+}
+
+/** Navigation, in order; each role sees the items its permissions allow. */
+export const navigation: readonly NavItem[] = [
+  { href: '/', label: 'Overview', permission: 'notes.read' },
+  { href: '/notes', label: 'Team notes', permission: 'notes.read' },
+  { href: '/admin/members', label: 'Members', permission: 'members.manage' },
+  { href: '/admin/audit', label: 'Audit log', permission: 'audit.read' },
+];
+
+/** The navigation a role sees. */
+export function navigationFor(role: Role): NavItem[] {
+  return navigation.filter((item) => can(role, item.permission));
+}
+
+/** What each role comes to Stormdesk for, shown on its landing page. */
+export const roleDescriptions: Record<Role, string> = {
+  admin: 'Connect channels, set protocols and rules, manage people and roles.',
+  executive: 'Read the response plan, approve or reject public statements and compensation.',
+  lead: 'Run the crisis room: plan, checklist, affected customers, compensation.',
+  agent: 'Answer the queue, follow the crisis protocol, reply in public then in private.',
+  observer: 'Follow the room read-only (legal, PR agency).',
+};

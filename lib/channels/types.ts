@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/** Every channel Stormdesk listens to; shared by the column enum and input schemas. */
+export const channels = ['x', 'facebook', 'instagram', 'email', 'phone', 'chat'] as const;
+export const Channel = z.enum(channels);
+export type Channel = z.infer<typeof Channel>;
+
+/** What sort of message a mention is, whatever its channel. */
+export const mentionKinds = ['post', 'comment', 'direct_message', 'email', 'call', 'chat'] as const;
+export const MentionKind = z.enum(mentionKinds);
+export type MentionKind = z.infer<typeof MentionKind>;
+
+/** The person who wrote a mention, as the channel knows them. */
+export type MentionAuthor = {
+  /** The platform's stable id for the author (X user id, Meta scoped id, email address, E.164 phone, chat visitor id). */
+  externalId: string;
+  /** Public handle without '@', as the platform spells it. */
+  handle?: string;
+  name?: string;
+  /** Lowercased and trimmed. */
+  email?: string;
+  /** E.164, e.g. +34600111222. */
+  phone?: string;
+  followers?: number;
+  accountCreatedAt?: Date;
+};
+
+export type MentionMetrics = {
+  impressions?: number;
+  likes?: number;
+  reposts?: number;
+  replies?: number;
+};
+
+/**
+ * One inbound message from any channel, in one shape. `text` is plain text exactly as written:
+ * markup in it is data, never sanitized and never rendered as HTML.
+ */
+export type NormalizedMention = {
+  channel: Channel;
+  /** Stable across webhook retries, so (channel, externalId) deduplicates. */
+  externalId: string;
+  kind: MentionKind;
+  text: string;
+  occurredAt: Date;
+  author: MentionAuthor;
+  /** Groups messages of one conversation: email thread root, replied-to post, DM partner, chat session. */
+  threadKey?: string;
+  inReplyTo?: string;
+  isPublic: boolean;
+  promoted?: boolean;
+  metrics?: MentionMetrics;
+  /** Lowercased, without '#', without duplicates. */
+  hashtags: string[];
+  /** Language as the platform reported it (BCP 47), when it did. */
+  lang?: string;
+  /** The platform's own payload for this item, kept as received. */
+  raw: unknown;
+};

@@ -1,0 +1,106 @@
+import { createServer } from 'node:http';
+import { sql } from 'drizzle-orm';
+import next from 'next';
+import { DatabaseStartupError, openDatabase } from '@/db/client';
+import { findMemberByUserId } from '@/db/queries/members';
+import { userIdFromRequest } from '@/lib/auth/upgrade';
+import { authorizeDocument } from '@/lib/collab/documents';
+import { createDbPersistence } from '@/lib/collab/persistence';
+import { RoomServer } from '@/lib/collab/room-server';
+import { ConfigError, isAllowedOrigin, loadConfig } from '@/lib/config';
+import { subscribe } from '@/lib/events';
+import { seedDemoIfEmpty } from '@/lib/orgs/demo';
+import { setRuntime } from '@/lib/runtime';
+
+const log = (message: string) => console.log(`[stormdesk] ${message}`);
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  // next-auth reads these; the secret itself is never logged.
+  process.env.NEXTAUTH_SECRET = config.authSecret;
+  process.env.NEXTAUTH_URL ??= config.publicUrl;
+
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const { db } = database;
+  setRuntime({ db, databaseKind: database.kind });
+  log(database.kind === 'postgres' ? `database: Postgres (migrations applied)` : `database: embedded PGlite in ${config.dataDir}/db (migrations applied)`);
+  if (config.authSecretSource !== 'environment') log(`auth secret: ${config.authSecretSource === 'generated' ? 'generated and kept' : 'read from'} ${config.dataDir}/auth-secret`);
+  if (config.seedDemo && (await seedDemoIfEmpty(db))) log('demo organization "Demo Air" created (accounts in the README)');
+
+  const app = next({ dev: config.dev, hostname: 'localhost', port: config.port, dir: process.cwd() });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const rooms = new RoomServer({
+    pathPrefix: '/yjs/',
+    persistence: createDbPersistence(db),
+    flushIntervalMs: 100,
+    isAllowedOrigin: (origin, req) => isAllowedOrigin(origin, req.headers.host, config.allowedOrigins),
+    async authenticate(req) {
+      const userId = await userIdFromRequest(req, config.authSecret);
+      const member = userId ? await findMemberByUserId(db, userId) : null;
+      return member && { userId: member.userId, memberId: member.memberId, organizationId: member.organizationId };
+    },
+    async authorize(docName, peer) {
+      // Read the member again: the role decides the access, and it may have changed since the session began.
+      const member = await findMemberByUserId(db, peer.userId);
+      return member ? authorizeDocument(db, member, docName) : null;
+    },
+    log,
+  });
+  subscribe('member.changed', ({ userId }) => rooms.disconnectUser(userId));
+
+  const server = createServer((req, res) => {
+    if (req.url === '/api/health') {
+      db.execute(sql`select 1`).then(
+        () => {
+          res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+          res.end(JSON.stringify({ status: 'ok', database: database.kind, ...rooms.stats() }));
+        },
+        () => {
+          res.writeHead(503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+          res.end(JSON.stringify({ status: 'unavailable', database: database.kind }));
+        },
+      );
+      return;
+    }
+    void handle(req, res);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    // Other paths belong to Next (HMR in dev): leave their sockets alone.
+    if (rooms.handles(req.url)) void rooms.handleUpgrade(req, socket, head);
+  });
+  server.keepAliveTimeout = 65_000;
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: flushing rooms and closing`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close();
+    await rooms.close();
+    server.closeAllConnections();
+    await app.close?.();
+    await database.close();
+    log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  await new Promise<void>((resolve) => server.listen(config.port, config.hostname, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log(`ready on http://localhost:${port} (${config.dev ? 'development' : 'production'})`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DatabaseStartupError) {
+    console.error(`[stormdesk] cannot start: ${error.message}`);
+  } else {
+    console.error('[stormdesk] cannot start:', error);
+  }
+  process.exit(1);
+});
