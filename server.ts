@@ -2,13 +2,8 @@ import { createServer } from 'node:http';
 import { sql } from 'drizzle-orm';
 import next from 'next';
 import { DatabaseStartupError, openDatabase } from '@/db/client';
-import { findMemberByUserId } from '@/db/queries/members';
-import { userIdFromRequest } from '@/lib/auth/upgrade';
-import { authorizeDocument } from '@/lib/collab/documents';
-import { createDbPersistence } from '@/lib/collab/persistence';
-import { RoomServer } from '@/lib/collab/room-server';
-import { ConfigError, isAllowedOrigin, loadConfig } from '@/lib/config';
-import { subscribe } from '@/lib/events';
+import { createAppRoomServer } from '@/lib/collab/app-rooms';
+import { ConfigError, loadConfig } from '@/lib/config';
 import { seedDemoIfEmpty } from '@/lib/orgs/demo';
 import { setRuntime } from '@/lib/runtime';
 
@@ -31,24 +26,7 @@ async function main(): Promise<void> {
   await app.prepare();
   const handle = app.getRequestHandler();
 
-  const rooms = new RoomServer({
-    pathPrefix: '/yjs/',
-    persistence: createDbPersistence(db),
-    flushIntervalMs: 100,
-    isAllowedOrigin: (origin, req) => isAllowedOrigin(origin, req.headers.host, config.allowedOrigins),
-    async authenticate(req) {
-      const userId = await userIdFromRequest(req, config.authSecret);
-      const member = userId ? await findMemberByUserId(db, userId) : null;
-      return member && { userId: member.userId, memberId: member.memberId, organizationId: member.organizationId };
-    },
-    async authorize(docName, peer) {
-      // Read the member again: the role decides the access, and it may have changed since the session began.
-      const member = await findMemberByUserId(db, peer.userId);
-      return member ? authorizeDocument(db, member, docName) : null;
-    },
-    log,
-  });
-  subscribe('member.changed', ({ userId }) => rooms.disconnectUser(userId));
+  const rooms = createAppRoomServer({ db, authSecret: config.authSecret, allowedOrigins: config.allowedOrigins, log });
 
   const server = createServer((req, res) => {
     if (req.url === '/api/health') {

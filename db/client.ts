@@ -62,13 +62,13 @@ export async function openPostgres(url: string, { timeoutMs = 8_000, max = 10 } 
   } finally {
     clearTimeout(timer);
   }
-  const reserved = await sql.reserve();
+  // One connection of its own: the advisory lock belongs to a session, and drizzle's migrate() takes none.
+  const migrator = postgres(url, { max: 1, connect_timeout: Math.ceil(timeoutMs / 1000), onnotice: () => undefined });
   try {
-    await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-    await migratePostgres(drizzlePostgres({ client: reserved }), { migrationsFolder });
+    await migrator`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await migratePostgres(drizzlePostgres({ client: migrator }), { migrationsFolder });
   } finally {
-    await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => undefined);
-    reserved.release();
+    await migrator.end({ timeout: 5 });
   }
   const db = drizzlePostgres({ client: sql, schema }) as unknown as Db;
   return { kind: 'postgres', db, sql, close: () => sql.end({ timeout: 5 }) };

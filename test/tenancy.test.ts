@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '@/db/client';
+import { listAudit } from '@/db/queries/audit';
+import { findMember, findMemberByUserId, listMembers } from '@/db/queries/members';
+import { createTestDatabase } from '@/db/testing';
+import { authorizeDocument, notesDocumentName } from '@/lib/collab/documents';
+import { DomainError } from '@/lib/errors';
+import { addMember, changeMemberRole } from '@/lib/orgs/members';
+import { type TestOrganization, createTestOrganization } from './fixtures';
+
+/**
+ * One organization's members cannot read or change another's data through any verb, query or room that exists.
+ * (The websocket endpoint itself is covered in lib/collab/room-server.test.ts.) Add each new verb here.
+ */
+let database: DatabaseHandle;
+let a: TestOrganization;
+let b: TestOrganization;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  a = await createTestOrganization(database.db, 'tenant-a');
+  b = await createTestOrganization(database.db, 'tenant-b');
+});
+afterAll(() => database.close());
+
+describe('tenant isolation', () => {
+  it('reads: member lists, member lookups and the audit log stay inside the organization', async () => {
+    const listed = await listMembers(database.db, a.id);
+    expect(listed.every((m) => m.organizationId === a.id)).toBe(true);
+    expect(listed.map((m) => m.email)).not.toContain('admin@tenant-b.example');
+    expect(await findMember(database.db, a.id, b.members.agent.memberId)).toBeNull();
+    expect((await listAudit(database.db, a.id)).every((row) => row.organizationId === a.id)).toBe(true);
+    expect((await findMemberByUserId(database.db, b.members.agent.userId))?.organizationId).toBe(b.id);
+  });
+
+  it('writes: an admin of A cannot change the role of a member of B', async () => {
+    const attempt = changeMemberRole({ ctx: a.as('admin'), input: { memberId: b.members.agent.memberId, role: 'admin' } });
+    await expect(attempt).rejects.toSatisfy((error: unknown) => error instanceof DomainError && error.code === 'NOT_FOUND');
+    expect((await findMember(database.db, b.id, b.members.agent.memberId))?.role).toBe('agent');
+  });
+
+  it('writes: a member added by A’s admin lands in A only, whatever the input says', async () => {
+    const input = { email: 'sneaky@tenant.example', name: 'Sneaky', role: 'admin', organizationId: b.id } as never;
+    const { member } = await addMember({ ctx: a.as('admin'), input });
+    expect(member.organizationId).toBe(a.id);
+    expect((await listMembers(database.db, b.id)).map((m) => m.email)).not.toContain('sneaky@tenant.example');
+  });
+
+  it('rooms: no access to another organization’s documents, read-only for observers, none for unknown kinds', async () => {
+    expect(await authorizeDocument(database.db, a.members.admin, notesDocumentName(b.id))).toBeNull();
+    expect(await authorizeDocument(database.db, a.members.lead, notesDocumentName(a.id))).toEqual({ access: 'write', organizationId: a.id });
+    expect(await authorizeDocument(database.db, a.members.observer, notesDocumentName(a.id))).toEqual({ access: 'read', organizationId: a.id });
+    expect(await authorizeDocument(database.db, a.members.admin, `secret:${a.id}`)).toBeNull();
+  });
+});
