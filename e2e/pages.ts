@@ -27,7 +27,7 @@ export class SignInPage {
   }
 
   error() {
-    return this.page.getByRole('alert');
+    return alertIn(this.page);
   }
 }
 
@@ -65,4 +65,9 @@ export class NotesPage {
     await this.page.keyboard.press('End');
     await this.page.keyboard.type(text);
   }
+}
+
+/** Our own alerts (Next.js adds an empty route announcer with the same role). */
+export function alertIn(page: Page) {
+  return page.getByRole('alert').and(page.locator('.alert'));
 }

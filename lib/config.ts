@@ -22,7 +22,7 @@ export interface ServerConfig {
 }
 
 /** Reads and checks the environment once, at start-up. */
-export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
+export function loadConfig(env: Record<string, string | undefined>): ServerConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, not "${env.PORT}".`);
   const dev = env.NODE_ENV !== 'production';

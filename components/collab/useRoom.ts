@@ -61,6 +61,8 @@ export function useRoom(docName: string, user: RoomUser) {
     };
     provider.awareness.on('change', updatePeers);
     updatePeers();
+    // The provider is an outside system created by this effect; publishing it to render is the point of the effect.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setRoom({ doc, provider });
     return () => {
       provider.awareness.off('change', updatePeers);
