@@ -1,8 +1,10 @@
+import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { type Role, auditLog, members, organizations, roles, users } from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
 import { normalizeEmail } from '@/lib/auth/credentials';
+import { conflict } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 
 export const CreateOrganizationInput = z.object({
@@ -32,6 +34,9 @@ export async function createOrganization(db: Db, input: CreateOrganizationInput)
       .onConflictDoNothing({ target: organizations.slug })
       .returning({ id: organizations.id });
     if (!org) return null;
+    const emails = hashed.map((m) => normalizeEmail(m.email));
+    const taken = await tx.select({ email: users.email }).from(users).where(inArray(users.email, emails));
+    if (taken.length > 0) throw conflict(`These emails already have an account: ${taken.map((t) => t.email).join(', ')}.`);
     for (const m of hashed) {
       const [user] = await tx
         .insert(users)
