@@ -1,16 +1,9 @@
-import { bigserial, customType, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bytea, createdAt } from './columns';
 
 /** Roles a member can hold, from most to least power over the organization. */
 export const roles = ['admin', 'executive', 'lead', 'agent', 'observer'] as const;
 export type Role = (typeof roles)[number];
-
-/** Binary column for Yjs updates (drizzle 0.45 has no bytea type). */
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (value) => new Uint8Array(value),
-});
-
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 export const roleEnum = pgEnum('member_role', roles);
 
