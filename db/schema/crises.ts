@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { at, createdAt } from './columns';
-import { members, organizations, roles } from './core';
+import { type Role, members, organizations } from './core';
 import { mentions } from './listening';
 
 export const alertKinds = ['spike', 'promoted_post', 'emerging_topic'] as const;
@@ -54,7 +54,7 @@ export const protocolTemplates = pgTable('protocol_templates', {
   description: text('description').notNull().default(''),
   /** Topics (terms, hashtags) this protocol fits; empty = the default protocol. */
   matchTopics: text('match_topics').array().notNull().default(sql`'{}'::text[]`),
-  items: jsonb('items').$type<{ text: string; ownerRole: (typeof roles)[number]; dueOffsetMinutes: number }[]>().notNull(),
+  items: jsonb('items').$type<{ text: string; ownerRole: Role; dueOffsetMinutes: number }[]>().notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   createdAt: createdAt(),
 });
