@@ -1,8 +1,29 @@
 import { EventEmitter } from 'node:events';
 
-/** Events that cross from app code (server actions, routes) to the long-lived parts of the process (room server). */
+/** A mention as the detectors see it, right after it was stored. */
+export interface IngestedMention {
+  id: string;
+  channel: string;
+  occurredAt: Date;
+  category: 'complaint' | 'question' | 'praise' | 'other';
+  topicTerms: string[];
+  hashtags: string[];
+  text: string;
+  isPublic: boolean;
+  promoted: boolean;
+  metrics: { impressions?: number; likes?: number; reposts?: number; replies?: number } | null;
+  authorHandle: string | null;
+  authorFollowers: number | null;
+  customerId: string | null;
+  ticketId: string | null;
+}
+
+/** Events that cross from one part of the process to another (ingest → detection, actions → room server, anything → live pages). */
 export interface DomainEvents {
   'member.changed': { organizationId: string; memberId: string; userId: string };
+  'mentions.ingested': { organizationId: string; mentions: IngestedMention[] };
+  /** Something members' pages show changed; `topic` says what (`queue`, `crises`, `crisis:<id>`, `alerts`, `notifications`). */
+  'live.changed': { organizationId: string; topic: string; memberIds?: string[] };
 }
 
 const KEY = Symbol.for('stormdesk.events');
@@ -11,7 +32,7 @@ type Holder = { [KEY]?: EventEmitter };
 /** The process-wide event bus; shared through globalThis because Next.js bundles its own copy of lib/. */
 function bus(): EventEmitter {
   const holder = globalThis as Holder;
-  holder[KEY] ??= new EventEmitter().setMaxListeners(100);
+  holder[KEY] ??= new EventEmitter().setMaxListeners(1000);
   return holder[KEY];
 }
 

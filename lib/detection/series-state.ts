@@ -11,23 +11,31 @@ export const LAST_MS = 1;
 export const FIRST_MS = 2;
 export const BUCKETS_SEEN = 3;
 export const LEVEL = 4;
-export const SQUARED_EXCESS = 5;
-export const SQUARED_EXPECTED = 6;
-export const WINDOW_OBSERVED = 7;
-export const WINDOW_EXPECTED = 8;
-export const PHASE = 9;
-export const EXCURSION_START_MS = 10;
-export const CALM_SINCE_MS = 11;
-export const LAST_ALERT_MS = 12;
-export const PROFILE_DAY = 13;
-export const TAIL_BUCKETS = 14;
-export const TAIL_PEAKS = 15;
-export const TAIL_EXCESS = 16;
-export const HOUR_FACTORS = 17;
+export const WINDOW_OBSERVED = 5;
+export const WINDOW_EXPECTED = 6;
+export const PHASE = 7;
+export const EXCURSION_START_MS = 8;
+export const CALM_SINCE_MS = 9;
+export const EXCURSION_RARITY = 10;
+export const PROFILE_DAY = 11;
+export const TAIL_BUCKETS = 12;
+export const EXCURSION_OBSERVED = 13;
+export const EXCURSION_EXPECTED = 14;
+export const EXCURSION_BUCKET_PEAK = 15;
+export const EXCURSION_WINDOW_PEAK = 16;
+// A channel scores one time scale (the bucket, or the short window): its noise and the history of its peaks.
+export const CHANNEL_SQUARED_EXCESS = 0;
+export const CHANNEL_SQUARED_EXPECTED = 1;
+export const CHANNEL_PEAKS = 2;
+export const CHANNEL_LOG_EXCESS = 3;
+export const CHANNEL_SLOTS = 4;
+export const BUCKET_CHANNEL = 17;
+export const WINDOW_CHANNEL = BUCKET_CHANNEL + CHANNEL_SLOTS;
+export const HOUR_FACTORS = WINDOW_CHANNEL + CHANNEL_SLOTS;
 export const WEEKDAY_FACTORS = HOUR_FACTORS + HOURS_PER_DAY;
 export const SERIES_SLOTS = WEEKDAY_FACTORS + DAYS_PER_WEEK;
 
-/** The learned baseline and alert state of one series: 48 numbers in one typed array, nothing more. */
+/** The learned baseline and alert state of one series: 56 numbers in one typed array, nothing more. */
 export class SeriesState {
   readonly values: Float64Array;
 
@@ -40,7 +48,6 @@ export class SeriesState {
     this.values[LAST_BUCKET] = Number.NaN;
     this.values[EXCURSION_START_MS] = Number.NaN;
     this.values[CALM_SINCE_MS] = Number.NaN;
-    this.values[LAST_ALERT_MS] = Number.NaN;
     this.values[PROFILE_DAY] = Number.NaN;
     this.values.fill(1, HOUR_FACTORS, SERIES_SLOTS);
   }

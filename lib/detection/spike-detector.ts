@@ -1,26 +1,32 @@
 import { z } from 'zod';
 import { invalidInput } from '@/lib/errors';
 import {
+  BUCKET_CHANNEL,
   BUCKETS_SEEN,
   CALM_SINCE_MS,
+  CHANNEL_LOG_EXCESS,
+  CHANNEL_PEAKS,
+  CHANNEL_SQUARED_EXCESS,
+  CHANNEL_SQUARED_EXPECTED,
   DAYS_PER_WEEK,
+  EXCURSION_BUCKET_PEAK,
+  EXCURSION_EXPECTED,
+  EXCURSION_OBSERVED,
+  EXCURSION_RARITY,
   EXCURSION_START_MS,
+  EXCURSION_WINDOW_PEAK,
   FIRST_MS,
   HOUR_FACTORS,
   HOURS_PER_DAY,
-  LAST_ALERT_MS,
   LAST_BUCKET,
   LAST_MS,
   LEVEL,
   PHASE,
   PROFILE_DAY,
-  SQUARED_EXCESS,
-  SQUARED_EXPECTED,
   SeriesState,
   TAIL_BUCKETS,
-  TAIL_EXCESS,
-  TAIL_PEAKS,
   WEEKDAY_FACTORS,
+  WINDOW_CHANNEL,
   WINDOW_EXPECTED,
   WINDOW_OBSERVED,
 } from './series-state';
@@ -29,6 +35,7 @@ import { countSurprise } from './surprise';
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
+const WEEK_MS = DAYS_PER_WEEK * DAY_MS;
 
 const durationMs = z.number().int().positive();
 
@@ -44,8 +51,8 @@ export const SpikeDetectorOptions = z.object({
   weeklyRhythmHalfLifeMs: durationMs.default(28 * DAY_MS),
   /** Memory of the noise estimate (the negative binomial dispersion). */
   dispersionHalfLifeMs: durationMs.default(3 * DAY_MS),
-  /** Half-life of the short window that catches ramps and bursts spread over several sparse buckets. */
-  windowHalfLifeMs: durationMs.default(15 * MINUTE_MS),
+  /** Half-life of the window that sums recent volume: it sees ramps, sustained storms and bursts over sparse buckets. */
+  windowHalfLifeMs: durationMs.default(HOUR_MS),
   /** No alert before a series has this much history. */
   warmupMs: z.number().int().nonnegative().default(DAY_MS),
   /**
@@ -55,16 +62,16 @@ export const SpikeDetectorOptions = z.object({
   returnPeriodMs: durationMs.default(7 * DAY_MS),
   /** Memory of how often, and how far, this series has exceeded its baseline before. */
   tailHalfLifeMs: durationMs.default(14 * DAY_MS),
-  /** Least surprise, in decimal digits of improbability under the baseline (−log10 p), that can raise an alert. */
-  alertScore: z.number().positive().default(7),
   /** Surprise above which a bucket is out of the ordinary: it starts an excursion and is not learned as is. */
   elevatedScore: z.number().positive().default(2),
   /** Counts beyond this many standard deviations are clipped before they teach the baseline. */
   winsorizeSigmas: z.number().positive().default(3),
   /** A storm re-arms the series after it has been calm for this long. */
   rearmAfterMs: durationMs.default(2 * HOUR_MS),
-  /** Fewest events in the alerting bucket: a lone complaint is never a storm, however quiet the series. */
-  minObserved: z.number().nonnegative().default(5),
+  /** A storm brings at least this many events above the baseline (in the window): a few complaints are never a storm. */
+  minExcessEvents: z.number().nonnegative().default(5),
+  /** A storm also brings at least this much of the series' average traffic on top of it: a short blip is not a storm. */
+  minExcessMs: z.number().nonnegative().default(3 * HOUR_MS),
   /** Floor of the dispersion: at least this much multiplicative noise is assumed (0.01 = 10 %). */
   minDispersion: z.number().nonnegative().default(0.01),
   /** Longest silence filled with zero buckets; older history simply ages. */
@@ -85,27 +92,30 @@ export type SpikeAlert = {
   sinceMs: number;
   observed: number;
   expected: number;
-  /** −log10 of the (bounded) probability of seeing this much under the baseline. */
+  /** −log10 of the chance per bucket of a spike this surprising, judged against this series' own past spikes. */
   score: number;
-  /** Whether the single bucket or the short window crossed the line. */
+  /** −log10 of the (Chernoff-bounded) probability of the count under the baseline's negative binomial. */
+  surprise: number;
+  /** Whether the single bucket or the recent window was the more surprising. */
   trigger: AlertTrigger;
   windowObserved: number;
   windowExpected: number;
 };
 
-// Smallest expected count per bucket, so that a series that went silent still needs `minObserved` to alert.
+// Smallest expected count per bucket, so that a silent series still needs `minExcessEvents` to alert.
 const MIN_EXPECTED = 1e-3;
 // Seasonal factors stay in a range where one bad day cannot zero out or blow up a slot.
 const MIN_FACTOR = 0.05;
 const MAX_FACTOR = 20;
 const MAX_DISPERSION = 25;
-// Before a series has a history of its own spikes, assume it is as calm as the baseline says (one bucket in a
-// hundred above the elevated line) but with a generous tail (each further decimal digit half as rare, not ten
-// times), worth a hundred buckets and five peaks of evidence.
+const INITIAL_DISPERSION = 1;
+const CHANNELS = [BUCKET_CHANNEL, WINDOW_CHANNEL] as const;
+// Before a series has a history of its own spikes, assume one excursion above the elevated line per hundred buckets
+// with a moderately heavy tail, worth a hundred buckets and five peaks of evidence.
 const PRIOR_BUCKETS = 100;
 const PRIOR_PEAK_RATE = 0.01;
 const PRIOR_PEAKS = 5;
-const PRIOR_MEAN_EXCESS = 1 / Math.LN2;
+const PRIOR_TAIL_INDEX = 0.5;
 
 const decayPerBucket = (bucketMs: number, halfLifeMs: number) => 1 - Math.pow(2, -bucketMs / halfLifeMs);
 const clampFactor = (factor: number) => (factor < MIN_FACTOR ? MIN_FACTOR : factor > MAX_FACTOR ? MAX_FACTOR : factor);
@@ -241,28 +251,23 @@ export class SpikeDetector {
     const level = v[LEVEL]!;
     const rawExpected = level * hourFactor * weekdayFactor;
     const expected = rawExpected > MIN_EXPECTED ? rawExpected : MIN_EXPECTED;
-
-    const squaredExpected = v[SQUARED_EXPECTED]!;
-    let dispersion = squaredExpected > 0 ? v[SQUARED_EXCESS]! / squaredExpected : 1;
-    if (dispersion < s.minDispersion) dispersion = s.minDispersion;
-    else if (dispersion > MAX_DISPERSION) dispersion = MAX_DISPERSION;
-
-    // Everything above uses only the past; now score this bucket against it.
     const windowObserved = v[WINDOW_OBSERVED]! * this.windowKeep + count;
     const windowExpected = v[WINDOW_EXPECTED]! * this.windowKeep + expected;
     v[WINDOW_OBSERVED] = windowObserved;
     v[WINDOW_EXPECTED] = windowExpected;
-    const bucketScore = count > expected ? countSurprise(count, expected, dispersion) : 0;
-    const windowScore = windowObserved > windowExpected ? countSurprise(windowObserved, windowExpected, dispersion) : 0;
-    const surprise = bucketScore > windowScore ? bucketScore : windowScore;
-    const elevated = surprise >= s.elevatedScore;
 
-    // How rare is this much surprise for this series? Peaks over the elevated line have an exponential tail whose
-    // rate and mean excess come from the series' past; the result is −log10 of the chance per bucket.
-    const peakRate = (v[TAIL_PEAKS]! + PRIOR_PEAK_RATE * PRIOR_BUCKETS) / (v[TAIL_BUCKETS]! + PRIOR_BUCKETS);
-    const meanExcess = (v[TAIL_EXCESS]! + PRIOR_MEAN_EXCESS * PRIOR_PEAKS) / (v[TAIL_PEAKS]! + PRIOR_PEAKS);
-    const rarity = elevated ? -Math.log10(peakRate) + (surprise - s.elevatedScore) / (meanExcess * Math.LN10) : 0;
-    const score = rarity;
+    // Everything above uses only the past; now score this bucket, and the window ending with it, against it.
+    const bucketDispersion = this.dispersionOf(v, BUCKET_CHANNEL);
+    const windowDispersion = this.dispersionOf(v, WINDOW_CHANNEL);
+    const bucketSurprise = count > expected ? countSurprise(count, expected, bucketDispersion) : 0;
+    const windowSurprise = windowObserved > windowExpected ? countSurprise(windowObserved, windowExpected, windowDispersion) : 0;
+    const bucketRarity = this.rarityOf(v, BUCKET_CHANNEL, bucketSurprise);
+    const windowRarity = this.rarityOf(v, WINDOW_CHANNEL, windowSurprise);
+    const bucketElevated = bucketSurprise >= s.elevatedScore;
+    const windowElevated = windowSurprise >= s.elevatedScore;
+    const elevated = bucketElevated || windowElevated;
+    const byBucket = bucketRarity >= windowRarity;
+    const score = byBucket ? bucketRarity : windowRarity;
 
     let alert: SpikeAlert | null = null;
     const inStorm = v[PHASE] === 1;
@@ -277,40 +282,79 @@ export class SpikeDetector {
         }
       }
     } else if (elevated) {
-      if (Number.isNaN(v[EXCURSION_START_MS]!)) v[EXCURSION_START_MS] = ms;
-      if (surprise >= s.alertScore && rarity >= this.rarityToAlert && count >= s.minObserved && ageMs > s.warmupMs) {
+      // An excursion alerts once it has been rare enough for this series and has brought enough extra volume; a
+      // burst that is rare but small waits, and alerts later if the volume keeps coming.
+      if (Number.isNaN(v[EXCURSION_START_MS]!)) {
+        v[EXCURSION_START_MS] = ms;
+        v[EXCURSION_RARITY] = 0;
+        v[EXCURSION_OBSERVED] = 0;
+        v[EXCURSION_EXPECTED] = 0;
+        v[EXCURSION_BUCKET_PEAK] = 0;
+        v[EXCURSION_WINDOW_PEAK] = 0;
+      }
+      if (score > v[EXCURSION_RARITY]!) v[EXCURSION_RARITY] = score;
+      if (bucketSurprise > v[EXCURSION_BUCKET_PEAK]!) v[EXCURSION_BUCKET_PEAK] = bucketSurprise;
+      if (windowSurprise > v[EXCURSION_WINDOW_PEAK]!) v[EXCURSION_WINDOW_PEAK] = windowSurprise;
+      // Extra volume is what the window holds above the baseline, or all that came since the excursion began: a
+      // long storm at twice the usual rate brings as much as a short one at ten times.
+      const excursionObserved = v[EXCURSION_OBSERVED]! + count;
+      const excursionExpected = v[EXCURSION_EXPECTED]! + expected;
+      v[EXCURSION_OBSERVED] = excursionObserved;
+      v[EXCURSION_EXPECTED] = excursionExpected;
+      const windowExcess = windowObserved - windowExpected;
+      const excursionExcess = excursionObserved - excursionExpected;
+      const excess = windowExcess > excursionExcess ? windowExcess : excursionExcess;
+      const usualVolume = (level * s.minExcessMs) / s.bucketMs;
+      if (
+        v[EXCURSION_RARITY]! >= this.rarityToAlert &&
+        excess >= s.minExcessEvents &&
+        excess >= usualVolume &&
+        ageMs > s.warmupMs
+      ) {
         v[PHASE] = 1;
-        v[LAST_ALERT_MS] = ms;
         v[CALM_SINCE_MS] = Number.NaN;
+        this.learnExcursion(v, ageMs);
         alert = {
           seriesKey,
           bucketStartMs: ms,
           sinceMs: v[EXCURSION_START_MS]!,
           observed: count,
           expected,
-          score,
-          trigger: bucketScore >= windowScore ? 'bucket' : 'window',
+          score: v[EXCURSION_RARITY]!,
+          surprise: byBucket ? bucketSurprise : windowSurprise,
+          trigger: byBucket ? 'bucket' : 'window',
           windowObserved,
           windowExpected,
         };
       }
-    } else {
+    } else if (!Number.isNaN(v[EXCURSION_START_MS]!)) {
+      this.learnExcursion(v, ageMs);
       v[EXCURSION_START_MS] = Number.NaN;
     }
 
     // Learn from a winsorised count, so that a storm moves the baseline by a few standard deviations at most.
-    const sd = Math.sqrt(expected + dispersion * expected * expected);
+    const limit = s.winsorizeSigmas * Math.sqrt(expected + bucketDispersion * expected * expected);
     let taught = count;
-    if (elevated && taught > expected + s.winsorizeSigmas * sd) taught = expected + s.winsorizeSigmas * sd;
-    else if (taught < expected - s.winsorizeSigmas * sd) taught = expected - s.winsorizeSigmas * sd;
+    if (bucketElevated && taught > expected + limit) taught = expected + limit;
+    else if (taught < expected - limit) taught = expected - limit;
 
     // Early on every estimate is a running mean, then an exponential one.
     const warm = 1 / seen;
     const levelRate = this.levelRate > warm ? this.levelRate : warm;
     const seasonal = hourFactor * weekdayFactor;
     v[LEVEL] = level + levelRate * (taught / (seasonal > MIN_FACTOR ? seasonal : MIN_FACTOR) - level);
+    if (inStorm) return alert;
 
-    if (v[PHASE] === 1 || inStorm) return alert;
+    // Past peaks fade with the tail's memory; new ones are added when their excursion ends or alerts.
+    if (ageMs > s.warmupMs) {
+      v[TAIL_BUCKETS] = v[TAIL_BUCKETS]! * this.tailKeep + 1;
+      for (const channel of CHANNELS) {
+        v[channel + CHANNEL_PEAKS] = v[channel + CHANNEL_PEAKS]! * this.tailKeep;
+        v[channel + CHANNEL_LOG_EXCESS] = v[channel + CHANNEL_LOG_EXCESS]! * this.tailKeep;
+      }
+    }
+    if (alert) return alert;
+
     // Rhythm and noise are learned only outside storms: a storm's shape is not tomorrow's normal.
     const base = level > MIN_EXPECTED ? level : MIN_EXPECTED;
     const hourWarm = (s.bucketMs * HOURS_PER_DAY) / ageMs;
@@ -318,19 +362,63 @@ export class SpikeDetector {
     const hourError = taught / (base * weekdayFactor) - hourFactor;
     v[h0] = clampFactor(v[h0]! + hourRate * (1 - toNext) * hourError);
     v[h1] = clampFactor(v[h1]! + hourRate * toNext * hourError);
-    const weekdayWarm = (s.bucketMs * DAYS_PER_WEEK) / ageMs;
-    const weekdayRate = this.weekdayRate > weekdayWarm ? this.weekdayRate : weekdayWarm > 0.5 ? 0.5 : weekdayWarm;
-    v[wd] = clampFactor(weekdayFactor + weekdayRate * (taught / (base * hourFactor) - weekdayFactor));
-
-    v[TAIL_BUCKETS] = v[TAIL_BUCKETS]! * this.tailKeep + 1;
-    v[TAIL_PEAKS] = v[TAIL_PEAKS]! * this.tailKeep + (elevated ? 1 : 0);
-    v[TAIL_EXCESS] = v[TAIL_EXCESS]! * this.tailKeep + (elevated ? surprise - s.elevatedScore : 0);
+    // Until a whole week has been seen, the level alone follows day-to-day changes: a weekday factor learned from
+    // the first day of a series would only be that day's level, and the two would chase each other for weeks.
+    if (ageMs > WEEK_MS) {
+      const weekdayWarm = (s.bucketMs * DAYS_PER_WEEK) / ageMs;
+      const weekdayRate = this.weekdayRate > weekdayWarm ? this.weekdayRate : weekdayWarm;
+      v[wd] = clampFactor(weekdayFactor + weekdayRate * (taught / (base * hourFactor) - weekdayFactor));
+    }
 
     const dispersionRate = this.dispersionRate > warm ? this.dispersionRate : warm;
-    const excess = taught - expected;
-    v[SQUARED_EXCESS] = v[SQUARED_EXCESS]! + dispersionRate * (excess * excess - expected - v[SQUARED_EXCESS]!);
-    v[SQUARED_EXPECTED] = squaredExpected + dispersionRate * (expected * expected - squaredExpected);
+    this.learnDispersion(v, BUCKET_CHANNEL, taught, expected, dispersionRate);
+    const windowLimit = s.winsorizeSigmas * Math.sqrt(windowExpected + windowDispersion * windowExpected * windowExpected);
+    const windowTaught = windowObserved > windowExpected + windowLimit ? windowExpected + windowLimit : windowObserved;
+    this.learnDispersion(v, WINDOW_CHANNEL, windowTaught, windowExpected, dispersionRate);
     return alert;
+  }
+
+  // Negative binomial dispersion φ of a channel, from the moment estimate Σ((x − μ)² − μ) / Σμ².
+  private dispersionOf(v: Float64Array, channel: number): number {
+    const squaredExpected = v[channel + CHANNEL_SQUARED_EXPECTED]!;
+    const dispersion = squaredExpected > 0 ? v[channel + CHANNEL_SQUARED_EXCESS]! / squaredExpected : INITIAL_DISPERSION;
+    const floor = this.settings.minDispersion;
+    return dispersion < floor ? floor : dispersion > MAX_DISPERSION ? MAX_DISPERSION : dispersion;
+  }
+
+  private learnDispersion(v: Float64Array, channel: number, observed: number, expected: number, rate: number): void {
+    const excess = observed - expected;
+    const squaredExcess = channel + CHANNEL_SQUARED_EXCESS;
+    const squaredExpected = channel + CHANNEL_SQUARED_EXPECTED;
+    v[squaredExcess] = v[squaredExcess]! + rate * (excess * excess - expected - v[squaredExcess]!);
+    v[squaredExpected] = v[squaredExpected]! + rate * (expected * expected - v[squaredExpected]!);
+  }
+
+  // How rare this much surprise is for this series: peaks over the elevated line get a Pareto tail whose rate and
+  // index (Hill's estimator) come from the series' own past. Returns −log10 of the chance per bucket.
+  private rarityOf(v: Float64Array, channel: number, surprise: number): number {
+    const elevatedScore = this.settings.elevatedScore;
+    if (surprise < elevatedScore) return 0;
+    const peaks = v[channel + CHANNEL_PEAKS]!;
+    const peakRate = (peaks + PRIOR_PEAK_RATE * PRIOR_BUCKETS) / (v[TAIL_BUCKETS]! + PRIOR_BUCKETS);
+    const tailIndex = (v[channel + CHANNEL_LOG_EXCESS]! + PRIOR_TAIL_INDEX * PRIOR_PEAKS) / (peaks + PRIOR_PEAKS);
+    return -Math.log10(peakRate) + Math.log10(surprise / elevatedScore) / tailIndex;
+  }
+
+  // An excursion is one peak of the tail, however many buckets it lasted (runs declustering): otherwise a storm
+  // that has not alerted yet would teach the series that storms are common while it is going on. The misfits of a
+  // baseline still warming up are not peaks of the series either.
+  private learnExcursion(v: Float64Array, ageMs: number): void {
+    if (ageMs <= this.settings.warmupMs) return;
+    this.addPeak(v, BUCKET_CHANNEL, v[EXCURSION_BUCKET_PEAK]!);
+    this.addPeak(v, WINDOW_CHANNEL, v[EXCURSION_WINDOW_PEAK]!);
+  }
+
+  private addPeak(v: Float64Array, channel: number, surprise: number): void {
+    const elevatedScore = this.settings.elevatedScore;
+    if (surprise < elevatedScore) return;
+    v[channel + CHANNEL_PEAKS] = v[channel + CHANNEL_PEAKS]! + 1;
+    v[channel + CHANNEL_LOG_EXCESS] = v[channel + CHANNEL_LOG_EXCESS]! + Math.log(surprise / elevatedScore);
   }
 }
 
