@@ -11,6 +11,25 @@ export const permissions = {
   'audit.read': ['admin'],
   'notes.read': ['admin', 'executive', 'lead', 'agent', 'observer'],
   'notes.edit': ['admin', 'executive', 'lead', 'agent'],
+  'queue.read': ['admin', 'executive', 'lead', 'agent', 'observer'],
+  'queue.work': ['admin', 'lead', 'agent'],
+  'customers.manage': ['admin', 'lead', 'agent'],
+  'channels.manage': ['admin'],
+  'settings.manage': ['admin'],
+  'drill.run': ['admin'],
+  'dashboard.read': ['admin', 'executive', 'lead', 'agent', 'observer'],
+  'alerts.feedback': ['admin', 'lead', 'agent'],
+  'crisis.read': ['admin', 'executive', 'lead', 'agent', 'observer'],
+  'crisis.open': ['admin', 'executive', 'lead', 'agent'],
+  /** Co-edit the room: checklist, affected customers, compensation proposals. */
+  'crisis.edit': ['admin', 'lead', 'agent'],
+  /** Edit the response plan (executives write it with the committee). */
+  'crisis.plan.edit': ['admin', 'executive', 'lead', 'agent'],
+  /** Move a crisis through open → monitoring → resolved. */
+  'crisis.manage': ['admin', 'executive', 'lead'],
+  'compensation.approve': ['executive', 'lead'],
+  'statement.approve': ['executive'],
+  'protocols.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

@@ -5,6 +5,7 @@ import { type Role, auditLog, members, organizations, roles, users } from '@/db/
 import { hashPassword } from '@/lib/auth/password';
 import { normalizeEmail } from '@/lib/auth/credentials';
 import { conflict } from '@/lib/errors';
+import { seedDefaultProtocols } from '@/lib/crises/protocols';
 import { parseInput } from '@/lib/validation';
 
 export const CreateOrganizationInput = z.object({
@@ -44,6 +45,7 @@ export async function createOrganization(db: Db, input: CreateOrganizationInput)
         .returning({ id: users.id });
       await tx.insert(members).values({ organizationId: org.id, userId: user!.id, role: m.role as Role });
     }
+    await seedDefaultProtocols(tx as unknown as Db, org.id);
     await tx.insert(auditLog).values({ organizationId: org.id, actor: 'system:create-organization', action: 'organization.create', subject: org.id });
     return { organizationId: org.id };
   });
