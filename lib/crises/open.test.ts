@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { DatabaseHandle } from '@/db/client';
 import { crises } from '@/db/schema';
 import { createTestDatabase } from '@/db/testing';
