@@ -71,7 +71,6 @@ const CO_OCCURRENCE = 0.5;
  * therefore run the same code: a replay just moves the data's clock faster. Pure: no database, no timers.
  */
 export class OrganizationDetector {
-  readonly spike: SpikeDetector;
   readonly emerging = new EmergingTerms();
   private readonly open = new Map<number, Tally>();
   private readonly recent: RecentComplaint[] = [];
@@ -84,8 +83,35 @@ export class OrganizationDetector {
   private lastDataMs = Number.NEGATIVE_INFINITY;
   private wallAtLastData = 0;
 
-  constructor(readonly settings: LiveDetectionSettings) {
-    this.spike = new SpikeDetector({ bucketMs: settings.bucketMs, ...settings.spike });
+  private _settings: LiveDetectionSettings;
+  private _spike: SpikeDetector;
+
+  constructor(settings: LiveDetectionSettings) {
+    this._settings = settings;
+    this._spike = new SpikeDetector({ bucketMs: settings.bucketMs, ...settings.spike });
+  }
+
+  get settings(): LiveDetectionSettings {
+    return this._settings;
+  }
+
+  /** The spike detector over this organization's series. */
+  get spike(): SpikeDetector {
+    return this._spike;
+  }
+
+  /**
+   * Applies changed settings without forgetting what the series learned. The bucket width stays what it was: learned
+   * states and open buckets are counted in it (a new width takes effect on a fresh start without snapshots).
+   */
+  applySettings(next: LiveDetectionSettings): void {
+    const settings = { ...next, bucketMs: this._settings.bucketMs };
+    const spikeChanged = JSON.stringify(settings.spike) !== JSON.stringify(this._settings.spike);
+    this._settings = settings;
+    if (!spikeChanged) return;
+    const states = this.snapshot();
+    this._spike = new SpikeDetector({ bucketMs: settings.bucketMs, ...settings.spike });
+    for (const { seriesKey, state } of states) this._spike.restore(seriesKey, new SeriesState(Float64Array.from(state)));
   }
 
   /** Series this organization watches now. */
@@ -336,8 +362,9 @@ export class OrganizationDetector {
   }
 
   private emergingAlert(term: string, atMs: number, recentCount: number, expectedRecentCount: number, baselinePerHour: number, score: number): AlertDraft {
-    const sinceMs = atMs - 2 * this.emerging.settings.recentHalfLifeMs;
-    const complaints = this.complaintsSince(sinceMs, (c) => c.terms.includes(term));
+    const complaints = this.complaintsSince(atMs - 2 * this.emerging.settings.recentHalfLifeMs, (c) => c.terms.includes(term));
+    // Since the first of the recent complaints that mention it.
+    const sinceMs = complaints[0]?.atMs ?? atMs;
     const described = this.describe(complaints);
     return {
       kind: 'emerging_topic',
