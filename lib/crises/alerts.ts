@@ -4,7 +4,7 @@ import { alertKinds, alerts, crises, mentions, organizationSettings, tickets } f
 import { assertCan } from '@/lib/auth/permissions';
 import { type Ctx, inTransaction } from '@/lib/context';
 import { liveSettingsOf, type LiveDetectionSettings } from '@/lib/detection/live-settings';
-import { exhaustiveSwitchError, notFound } from '@/lib/errors';
+import { exhaustiveSwitchError, forbidden, notFound } from '@/lib/errors';
 import { publish } from '@/lib/events';
 import { parseInput } from '@/lib/validation';
 import { type NotifyOptions, notifyCommittee } from './notify';
@@ -106,7 +106,7 @@ export type MarkFalseAlarmInput = z.input<typeof MarkFalseAlarmInput>;
 
 /** Marks an alert a false alarm: kept, with who said so and when, as feedback on detection. A room it opened stays open. */
 export async function markFalseAlarm({ ctx, input }: { ctx: Ctx; input: MarkFalseAlarmInput }): Promise<AlertRow> {
-  if (ctx.actor.type !== 'member') throw notFound('Only a member can give feedback on an alert.');
+  if (ctx.actor.type !== 'member') throw forbidden('Only a member can give feedback on an alert.');
   assertCan(ctx.actor.role, 'alerts.feedback');
   const data = parseInput(MarkFalseAlarmInput, input);
   const memberId = ctx.actor.memberId;
