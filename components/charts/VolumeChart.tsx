@@ -20,7 +20,7 @@ export function VolumeChart({ points, alerts, label }: { points: BandPoint[]; al
           <Line dataKey="expected" name="Expected" stroke="#5470c6" strokeDasharray="4 3" dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls />
           <Line dataKey="observed" name="Complaints / min" stroke="#d92d20" dot={false} strokeWidth={2} isAnimationActive={false} />
           {alerts.map((a) => (
-            <ReferenceLine key={`${a.kind}-${a.t}-${a.label}`} x={a.t} stroke="#b42318" strokeDasharray="2 2" label={{ value: a.label, position: 'insideTopLeft', fill: '#b42318', fontSize: 11 }} />
+            <ReferenceLine key={`${a.kind}-${a.t}-${a.label}`} x={a.t} stroke="#b42318" strokeDasharray="2 2" label={{ value: a.label, position: 'insideTopRight', fill: '#b42318', fontSize: 11 }} />
           ))}
         </ComposedChart>
       </ResponsiveContainer>

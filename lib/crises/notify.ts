@@ -51,7 +51,7 @@ export async function notifyCommittee(ctx: Ctx, crisis: CrisisRow, what: { headl
   const rows = [
     ...committee.map((m) => ({ organizationId, memberId: m.memberId, kind: 'crisis.opened', title: what.headline, body: what.detail, crisisId: crisis.id })),
     ...(dutyAgent
-      ? [{ organizationId, memberId: dutyAgent.memberId, kind: 'crisis.duty', title: `You are on duty: ${what.headline}`, body: what.detail, crisisId: crisis.id }]
+      ? [{ organizationId, memberId: dutyAgent.memberId, kind: 'crisis.duty', title: `You are on duty for the crisis “${crisis.title}”`, body: what.detail, crisisId: crisis.id }]
       : []),
   ];
   if (rows.length > 0) await db.insert(notifications).values(rows);

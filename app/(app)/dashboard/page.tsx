@@ -44,9 +44,15 @@ export default async function DashboardPage() {
     listNotificationsFor(db, organizationId, member.memberId, 6),
   ]);
   const charts = dashboardCharts(rows, fromMs, endMs);
-  const marks: AlertMark[] = recent
-    .filter((a) => a.status !== 'false_alarm' && a.since.getTime() >= fromMs && a.since.getTime() < endMs && (a.kind !== 'spike' || a.seriesKey === 'all'))
-    .map((a) => ({ t: Math.floor(a.since.getTime() / MINUTE_MS) * MINUTE_MS, kind: a.kind, label: a.kind === 'spike' ? 'storm' : a.kind === 'promoted_post' ? 'promoted' : a.topic }));
+  // One marker per minute, naming everything that started in it ("promoted post + storm").
+  const markLabels = new Map<number, Set<string>>();
+  for (const a of recent) {
+    const t = Math.floor(a.since.getTime() / MINUTE_MS) * MINUTE_MS;
+    if (a.status === 'false_alarm' || t < fromMs || t >= endMs || (a.kind === 'spike' && a.seriesKey !== 'all')) continue;
+    if (!markLabels.has(t)) markLabels.set(t, new Set());
+    markLabels.get(t)!.add(a.kind === 'spike' ? 'storm' : a.kind === 'promoted_post' ? 'promoted post' : a.topic);
+  }
+  const marks: AlertMark[] = [...markLabels].map(([t, labels]) => ({ t, kind: 'alert', label: [...labels].join(' + ') }));
   const canFeedback = can(member.role, 'alerts.feedback');
 
   return (
@@ -82,7 +88,9 @@ export default async function DashboardPage() {
                 </div>
                 <div className={styles.meta}>
                   {c.trigger === 'alert' ? 'Opened by detection' : `Opened by ${c.openedBy}`} at {when(c.openedAt, now)}
-                  {c.topicKey.startsWith('topic:') && c.topicKey !== 'topic:all' ? ` · topic ${c.topicKey.slice(6)}` : ''} · {c.alertCount} alert{c.alertCount === 1 ? '' : 's'} · {c.status}
+                  {c.topicKey.startsWith('topic:') && c.topicKey !== 'topic:all' ? ` · topic ${c.topicKey.slice(6)}` : ''}
+                  {c.alertCount > 0 ? ` · ${c.alertCount} alert${c.alertCount === 1 ? '' : 's'}` : ''}
+                  {c.status !== 'open' ? ` · ${c.status}` : ''}
                 </div>
               </div>
               <Link className={styles.roomLink} href={`/crises/${c.id}`}>
@@ -184,7 +192,9 @@ export default async function DashboardPage() {
                   <td className={styles.summary}>{String(a.explanation.summary ?? '')}</td>
                   <td>{a.score.toFixed(1)}</td>
                   <td>
-                    <span className={`${styles.status} ${styles[`status-${a.status}`]}`}>{statusLabel[a.status]}</span>
+                    <span className={`${styles.status} ${styles[`status-${a.status}`]}`} data-testid="alert-status">
+                      {statusLabel[a.status]}
+                    </span>
                     {a.crisisId && (
                       <div>
                         <Link href={`/crises/${a.crisisId}`}>room</Link>
