@@ -43,11 +43,12 @@ const rejectsWith = (code: DomainError['code']) => (e: unknown) => e instanceof 
 describe('raiseAlert', () => {
   it('keeps an alert below the threshold without opening a room', async () => {
     const org = await createTestOrganization(db, 'alerts-threshold');
+    await db.insert(organizationSettings).values({ organizationId: org.id, detection: { openCrisisScore: 5 } });
     const result = await raiseAlert({ ctx: system(org), input: spike({ score: 4.1 }) });
     expect(result.outcome).toBe('below_threshold');
     expect(await db.select().from(crises).where(eq(crises.organizationId, org.id))).toEqual([]);
-    // The organization can lower its threshold.
-    await db.insert(organizationSettings).values({ organizationId: org.id, detection: { openCrisisScore: 4 } });
+    // Back at the default (4: every spike the detector raises), the same alert opens a room.
+    await db.update(organizationSettings).set({ detection: {} }).where(eq(organizationSettings.organizationId, org.id));
     expect((await raiseAlert({ ctx: system(org), input: spike({ score: 4.1 }) })).outcome).toBe('opened');
   });
 
@@ -69,7 +70,7 @@ describe('raiseAlert', () => {
 
   it('stores one alert per series onset: a second instance raising it again is a duplicate', async () => {
     const org = await createTestOrganization(db, 'alerts-dedupe');
-    const input = spike({ score: 4.2 });
+    const input = spike({ score: 3.5 });
     expect((await raiseAlert({ ctx: system(org), input })).outcome).toBe('below_threshold');
     expect((await raiseAlert({ ctx: system(org), input })).outcome).toBe('duplicate');
     expect(await db.select().from(alerts).where(eq(alerts.organizationId, org.id))).toHaveLength(1);
@@ -159,7 +160,7 @@ describe('markFalseAlarm', () => {
   it('refuses observers and alerts of another organization', async () => {
     const org = await createTestOrganization(db, 'alerts-false-alarm-refused');
     const other = await createTestOrganization(db, 'alerts-false-alarm-other');
-    const { alert } = await raiseAlert({ ctx: system(other), input: spike({ score: 4.2 }) });
+    const { alert } = await raiseAlert({ ctx: system(other), input: spike({ score: 3.5 }) });
     await expect(markFalseAlarm({ ctx: org.as('observer'), input: { alertId: alert!.id } })).rejects.toSatisfy(rejectsWith('FORBIDDEN'));
     await expect(markFalseAlarm({ ctx: org.as('lead'), input: { alertId: alert!.id } })).rejects.toSatisfy(rejectsWith('NOT_FOUND'));
     const [untouched] = await db.select().from(alerts).where(eq(alerts.id, alert!.id));

@@ -27,7 +27,7 @@ export const LiveDetectionSettings = z.object({
     })
     .prefault({}),
   /** Score (−log10 of the chance per bucket) at or above which an alert opens a crisis room by itself. */
-  openCrisisScore: z.number().min(0).max(100).default(4.5),
+  openCrisisScore: z.number().min(0).max(100).default(4),
   /** An emerging topic opens a room only once this many recent complaints mention it. */
   emergingCrisisMinComplaints: z.number().int().min(1).default(20),
   /** A promoted-post attack opens a room by itself when its reach is at least this. */

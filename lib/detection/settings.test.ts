@@ -19,7 +19,7 @@ const form = { openCrisisScore: '5', minExcessMinutes: '3', minExcessEvents: '30
 
 describe('detection settings', () => {
   it('start from the live defaults and save what an admin sets, in the units of the form', async () => {
-    expect((await readDetectionSettings(org.as('admin'))).detection).toMatchObject({ openCrisisScore: 4.5, spike: { minExcessMs: 120_000, minExcessEvents: 20 } });
+    expect((await readDetectionSettings(org.as('admin'))).detection).toMatchObject({ openCrisisScore: 4, spike: { minExcessMs: 120_000, minExcessEvents: 20 } });
     await updateDetectionSettings({ ctx: org.as('admin'), input: form });
     const saved = await readDetectionSettings(org.as('admin'));
     expect(saved).toMatchObject({
