@@ -4,6 +4,8 @@ import next from 'next';
 import { DatabaseStartupError, openDatabase } from '@/db/client';
 import { createAppRoomServer } from '@/lib/collab/app-rooms';
 import { ConfigError, loadConfig } from '@/lib/config';
+import { startNotificationDelivery } from '@/lib/crises/notify-delivery';
+import { startLiveDetection } from '@/lib/detection/service';
 import { seedDemoIfEmpty } from '@/lib/orgs/demo';
 import { setRuntime } from '@/lib/runtime';
 
@@ -27,6 +29,8 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
 
   const rooms = createAppRoomServer({ db, authSecret: config.authSecret, allowedOrigins: config.allowedOrigins, log });
+  const delivery = startNotificationDelivery({ db, smtpUrl: process.env.SMTP_URL, smtpFrom: process.env.SMTP_FROM, log });
+  const detection = startLiveDetection({ db, log, onNotificationsQueued: delivery.kick });
 
   const server = createServer((req, res) => {
     if (req.url === '/api/health') {
@@ -59,6 +63,8 @@ async function main(): Promise<void> {
     force.unref();
     server.close();
     await rooms.close();
+    await detection.stop();
+    await delivery.stop();
     server.closeAllConnections();
     await app.close?.();
     await database.close();

@@ -71,3 +71,50 @@ export class NotesPage {
 export function alertIn(page: Page) {
   return page.getByRole('alert').and(page.locator('.alert'));
 }
+
+/** The live dashboard: volume charts, open crises, alerts, and the form to open a crisis by hand. */
+export class DashboardPage {
+  constructor(readonly page: Page) {}
+
+  async open() {
+    await this.page.goto('/dashboard');
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  }
+
+  openCrises() {
+    return this.page.getByTestId('open-crisis');
+  }
+
+  crisisLink(title: string) {
+    return this.page.getByRole('region', { name: 'Open crises' }).getByRole('link', { name: title, exact: true });
+  }
+
+  alertRows() {
+    return this.page.getByTestId('alert-row');
+  }
+
+  async openCrisisByHand(title: string, topic: string, reason: string) {
+    const form = this.page.getByRole('form', { name: 'Open a crisis by hand' });
+    await form.getByLabel('Title').fill(title);
+    await form.getByLabel('Topic (optional)').fill(topic);
+    await form.getByLabel('What is happening (for the committee)').fill(reason);
+    await form.getByRole('button', { name: 'Open crisis room' }).click();
+    await expect(form.getByRole('status')).toContainText('Crisis opened');
+  }
+}
+
+/** The admin's detection page: thresholds, notification targets, storm drill. */
+export class DetectionAdminPage {
+  constructor(readonly page: Page) {}
+
+  async open() {
+    await this.page.goto('/admin/detection');
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Detection' })).toBeVisible();
+  }
+
+  async runDrill() {
+    const form = this.page.getByRole('form', { name: 'Storm drill' });
+    await form.getByRole('button', { name: 'Run a storm drill' }).click();
+    await expect(form.getByRole('status')).toContainText('Drill started');
+  }
+}

@@ -206,3 +206,32 @@ export const compensations = pgTable(
   },
   (t) => [uniqueIndex('compensations_once').on(t.crisisId, t.customerKey)],
 );
+
+/**
+ * One closed bucket of one live series (`all`, `channel:<name>`, `topic:<term>`): what came, what the baseline
+ * expected before seeing it, and the upper edge of the expected band. The dashboard draws these.
+ */
+export const detectionBuckets = pgTable(
+  'detection_buckets',
+  {
+    organizationId: orgId(),
+    seriesKey: text('series_key').notNull(),
+    bucketStart: timestamp('bucket_start', { withTimezone: true }).notNull(),
+    observed: real('observed').notNull(),
+    expected: real('expected').notNull(),
+    upper: real('upper').notNull(),
+  },
+  (t) => [uniqueIndex('detection_buckets_pk').on(t.organizationId, t.seriesKey, t.bucketStart), index('detection_buckets_time').on(t.organizationId, t.bucketStart)],
+);
+
+/** Snapshot of a live series' learned baseline (SeriesState numbers), so a restart does not forget weeks of rhythm. */
+export const detectionSeries = pgTable(
+  'detection_series',
+  {
+    organizationId: orgId(),
+    seriesKey: text('series_key').notNull(),
+    state: jsonb('state').$type<number[]>().notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('detection_series_pk').on(t.organizationId, t.seriesKey)],
+);

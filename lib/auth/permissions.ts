@@ -53,9 +53,12 @@ export interface NavItem {
 /** Navigation, in order; each role sees the items its permissions allow. */
 export const navigation: readonly NavItem[] = [
   { href: '/', label: 'Overview', permission: 'notes.read' },
+  { href: '/dashboard', label: 'Dashboard', permission: 'dashboard.read' },
   { href: '/notes', label: 'Team notes', permission: 'notes.read' },
   { href: '/admin/members', label: 'Members', permission: 'members.manage' },
   { href: '/admin/audit', label: 'Audit log', permission: 'audit.read' },
+  { href: '/admin/protocols', label: 'Protocols', permission: 'protocols.manage' },
+  { href: '/admin/detection', label: 'Detection', permission: 'settings.manage' },
 ];
 
 /** The navigation a role sees. */

@@ -70,6 +70,30 @@ export class EmergingTerms {
     return this.terms.size;
   }
 
+  /**
+   * The share of past complaints (before the recent window) that mentioned a term, with the same prior as
+   * detection: what "usual" means when a burst of complaints is explained by its terms.
+   */
+  usualShare(rawTerm: string): number {
+    const stats = this.terms.get(normaliseTerm(rawTerm));
+    const pastComplaints = Math.max(0, this.baselineComplaints - this.recentComplaints);
+    if (!stats) return PRIOR_MENTIONS / (pastComplaints + 1);
+    const elapsed = Math.max(0, this.lastMs - stats.lastMs);
+    const recent = stats.recent * this.decay(elapsed, this.settings.recentHalfLifeMs);
+    const baseline = stats.baseline * this.decay(elapsed, this.settings.baselineHalfLifeMs);
+    return (Math.max(0, baseline - recent) + PRIOR_MENTIONS) / (pastComplaints + 1);
+  }
+
+  /** How many complaints per hour mentioned a term before the recent window (its usual rate). */
+  baselinePerHour(rawTerm: string): number {
+    const stats = this.terms.get(normaliseTerm(rawTerm));
+    if (!stats) return 0;
+    const elapsed = Math.max(0, this.lastMs - stats.lastMs);
+    const recent = stats.recent * this.decay(elapsed, this.settings.recentHalfLifeMs);
+    const baseline = stats.baseline * this.decay(elapsed, this.settings.baselineHalfLifeMs);
+    return (Math.max(0, baseline - recent) * Math.LN2 * HOUR_MS) / this.settings.baselineHalfLifeMs;
+  }
+
   /** Feeds one complaint and its terms; returns the terms that emerge with it (each once per surge). */
   observe(timeMs: number, rawTerms: readonly string[]): EmergingTerm[] {
     if (!Number.isFinite(timeMs)) throw invalidInput(`Complaint time is not a time: ${timeMs}.`);

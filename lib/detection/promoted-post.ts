@@ -61,7 +61,7 @@ export function detectPromotedPost(input: ComplaintPost): PromotedPostVerdict {
   if (reachEstimate >= MIN_ATTACK_REACH && reachEstimate > UNEXPLAINED_FACTOR * organicReach) {
     const source = post.impressions === undefined ? 'estimated from engagement' : 'impressions';
     reasons.push(
-      `Reach of about ${reachEstimate.toLocaleString('en')} (${source}) is ${Math.round(reachEstimate / organicReach)}× ` +
+      `Reach of about ${reachEstimate.toLocaleString('en')} (${source}) is ${Math.round(reachEstimate / organicReach).toLocaleString('en')}× ` +
         `what ${post.authorFollowers.toLocaleString('en')} followers explain.`,
     );
   }
@@ -70,7 +70,7 @@ export function detectPromotedPost(input: ComplaintPost): PromotedPostVerdict {
   const expectedPerHour = (organicReach * ENGAGEMENT_RATE) / ORGANIC_SPREAD_HOURS;
   if (perHour >= MIN_ENGAGEMENTS_PER_HOUR && perHour > UNEXPLAINED_FACTOR * expectedPerHour) {
     reasons.push(
-      `${Math.round(perHour).toLocaleString('en')} engagements per hour, ${Math.round(perHour / expectedPerHour)}× ` +
+      `${Math.round(perHour).toLocaleString('en')} engagements per hour, ${Math.round(perHour / expectedPerHour).toLocaleString('en')}× ` +
         `what the author's audience explains.`,
     );
   }

@@ -178,6 +178,18 @@ export class SpikeDetector {
   }
 
   /**
+   * The band an ordinary bucket of a series falls in, before seeing it: the expected count and the count about
+   * `sigmas` standard deviations above it under the series' own noise. For charts; alerts are decided by `observe`.
+   */
+  expectedBand(seriesKey: string, bucketStartMs: number, sigmas = 3): { expected: number; upper: number } {
+    const state = this.series.get(seriesKey);
+    if (!state) return { expected: 0, upper: 0 };
+    const expected = this.expectedFor(state.values, bucketStartMs);
+    const dispersion = this.dispersionOf(state.values, BUCKET_CHANNEL);
+    return { expected, upper: expected + sigmas * Math.sqrt(expected + dispersion * expected * expected) };
+  }
+
+  /**
    * Feeds the count of one finished bucket. Buckets of a series must come in time order; buckets skipped since the
    * previous call count as zero. Returns an alert at the onset of a storm, otherwise null.
    */

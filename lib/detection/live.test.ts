@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { IngestedMention } from '@/lib/events';
+import { type AlertDraft, OrganizationDetector } from './live';
+import { LiveDetectionSettings } from './live-settings';
+import { airlineStormScenario, batchesOf } from './storm-scenario';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const live = () => new OrganizationDetector(LiveDetectionSettings.parse({}));
+
+function complaint(atMs: number, terms: string[], channel = 'x'): IngestedMention {
+  return {
+    id: `00000000-0000-4000-8000-${String(atMs % 1e12).padStart(12, '0')}`,
+    channel,
+    occurredAt: new Date(atMs),
+    category: 'complaint',
+    topicTerms: terms,
+    hashtags: [],
+    text: terms.join(' '),
+    isPublic: false,
+    promoted: false,
+    metrics: null,
+    authorHandle: null,
+    authorFollowers: null,
+    customerId: null,
+    ticketId: null,
+  };
+}
+
+function replay(detector: OrganizationDetector, mentions: IngestedMention[]): AlertDraft[] {
+  return batchesOf(mentions).flatMap((batch) => detector.ingest(batch, 0).alerts);
+}
+
+describe('OrganizationDetector (live)', () => {
+  it('raises nothing over three ordinary days with a daily rhythm', () => {
+    for (const seed of [11, 12, 13]) {
+      const quiet = airlineStormScenario({ startMs: Date.UTC(2025, 0, 6), quietHours: 72, stormMinutes: 0, seed });
+      const alerts = replay(live(), quiet.mentions.filter((m) => m.id !== quiet.promotedPost.id));
+      expect(alerts).toEqual([]);
+    }
+  });
+
+  it('finds the storm within two buckets of its start and explains it by its hashtag; the promoted post first', () => {
+    const scenario = airlineStormScenario({ startMs: Date.UTC(2025, 0, 6), seed: 4 });
+    const alerts = replay(live(), scenario.mentions);
+    expect(alerts[0]).toMatchObject({ kind: 'promoted_post', topic: '#lostluggage', mentionId: scenario.promotedPost.id, observed: 180_000 });
+    expect(alerts[0]!.summary).toContain('@stranded_sam (150 followers)');
+    const all = alerts.find((a) => a.seriesKey === 'all')!;
+    expect(all.kind).toBe('spike');
+    expect(all.atMs - scenario.stormStartMs).toBeLessThanOrEqual(2 * MINUTE);
+    expect(all.topic).toBe('#lostluggage');
+    expect(all.summary).toMatch(/^Complaints: \d+\/min against [\d.]+ expected since \d\d:\d\d UTC, mostly about “#lostluggage”\.$/);
+    // The words that surge with the hashtag are one emerging topic, not seven.
+    expect(alerts.filter((a) => a.kind === 'emerging_topic').map((a) => a.topic)).toEqual(['#lostluggage']);
+    // Each series alerts once for the storm, however long it lasts.
+    const keys = alerts.map((a) => a.seriesKey);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('closes a bucket by the wall clock when no complaint follows, and by the data when a replay moves on', () => {
+    const detector = live();
+    const t0 = Date.UTC(2025, 0, 6, 12, 0, 10);
+    expect(detector.ingest([complaint(t0, ['refund'])], 1_000).buckets).toEqual([]);
+    expect(detector.tick(1_000 + 30_000).buckets).toEqual([]);
+    const closed = detector.tick(1_000 + 52_000).buckets;
+    expect(closed.map((b) => [b.seriesKey, b.observed])).toEqual([
+      ['all', 1],
+      ['channel:x', 1],
+    ]);
+    // A replay: the data's clock jumps an hour; every bucket in between closes, empty ones included.
+    const out = detector.ingest([complaint(t0 + HOUR, ['refund'])], 1_000 + 53_000);
+    expect(out.buckets.filter((b) => b.seriesKey === 'all')).toHaveLength(59);
+  });
+
+  it('counts a complaint that arrives after its bucket closed in the first open bucket', () => {
+    const detector = live();
+    const t0 = Date.UTC(2025, 0, 6, 12, 0, 0);
+    detector.ingest([complaint(t0, ['refund'])], 0);
+    detector.ingest([complaint(t0 + 2 * MINUTE + 5_000, ['refund'])], 0);
+    const late = detector.ingest([complaint(t0 + 30_000, ['refund']), complaint(t0 + 3 * MINUTE + 5_000, ['refund'])], 0);
+    expect(late.buckets.filter((b) => b.seriesKey === 'all').map((b) => [new Date(b.bucketStartMs).toISOString().slice(11, 16), b.observed])).toEqual([['12:02', 2]]);
+  });
+
+  it('watches a bounded number of topics, keeping the most recently active', () => {
+    const detector = new OrganizationDetector(LiveDetectionSettings.parse({ maxTopicSeries: 5, topicSeriesMinPerHour: 0 }));
+    const t0 = Date.UTC(2025, 0, 6);
+    for (let m = 0; m < 60; m++) detector.ingest([complaint(t0 + m * MINUTE, [`term${m}`, 'delay'])], 0);
+    expect(detector.watchedTopics.length).toBeLessThanOrEqual(5);
+    expect(detector.watchedTopics).toContain('delay');
+    expect(detector.spike.seriesCount).toBeLessThanOrEqual(1 + 1 + 5);
+  });
+
+  it('resumes from a snapshot with the same learned baseline', () => {
+    const scenario = airlineStormScenario({ startMs: Date.UTC(2025, 0, 6), quietHours: 12, stormMinutes: 0, seed: 5 });
+    const first = live();
+    replay(first, scenario.mentions);
+    const second = live();
+    second.restore(first.snapshot());
+    const at = scenario.endMs + HOUR;
+    expect(second.spike.expectedCount('all', at)).toBe(first.spike.expectedCount('all', at));
+    expect(second.seriesKeys.sort()).toEqual(first.seriesKeys.filter((k) => first.spike.stateOf(k)).sort());
+  });
+});
