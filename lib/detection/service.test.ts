@@ -59,7 +59,9 @@ function replay(organizationId: string, scenario: StormScenario, ticketOf: Map<s
   }
 }
 
-describe('live detection service', () => {
+// A day of quiet traffic then a storm, through the real service into the real database: slow on a loaded 2-core
+// machine, so these get a generous hang guard (not a speed assertion).
+describe('live detection service', { timeout: 120_000 }, () => {
   it('replays the airline storm: exactly one crisis, the promoted post flagged, tickets linked, committee notified', async () => {
     const org = await createTestOrganization(db, 'airline-replay');
     const scenario = airlineStormScenario({ startMs: Date.UTC(2025, 2, 3, 0, 0), seed: 1 });
