@@ -53,6 +53,7 @@ export interface NavItem {
 /** Navigation, in order; each role sees the items its permissions allow. */
 export const navigation: readonly NavItem[] = [
   { href: '/', label: 'Overview', permission: 'notes.read' },
+  { href: '/crises', label: 'Crises', permission: 'crisis.read' },
   { href: '/notes', label: 'Team notes', permission: 'notes.read' },
   { href: '/admin/members', label: 'Members', permission: 'members.manage' },
   { href: '/admin/audit', label: 'Audit log', permission: 'audit.read' },

@@ -7,6 +7,7 @@ import { type CompensationEntry, crisisDocumentName, crisisParts, readCompensati
 import { changeDocument } from '@/lib/collab/server-edit';
 import { type Ctx, inTransaction } from '@/lib/context';
 import { DomainError, conflict, forbidden, notFound } from '@/lib/errors';
+import { publish } from '@/lib/events';
 import { parseInput } from '@/lib/validation';
 import { appendCrisisEvent } from './timeline';
 
@@ -134,6 +135,7 @@ export async function approveCompensation({ ctx, input }: { ctx: Ctx; input: Com
     approvedById: actor.memberId,
     approvedAt: now.toISOString(),
   });
+  publish('live.changed', { organizationId: ctx.organizationId, topic: `crisis:${data.crisisId}` });
   return row;
 }
 
@@ -160,5 +162,6 @@ export async function markCompensationPaid({ ctx, input }: { ctx: Ctx; input: Co
     return paid;
   });
   await writeDecision(data.crisisId, ctx, data.customerKey, { status: 'paid', paidBy: actor.name, paidAt: now.toISOString() });
+  publish('live.changed', { organizationId: ctx.organizationId, topic: `crisis:${data.crisisId}` });
   return row;
 }

@@ -75,3 +75,30 @@ export async function changeCrisisStatus({ ctx, input }: { ctx: Ctx; input: Chan
   publish('live.changed', { organizationId: ctx.organizationId, topic: `crisis:${crisis.id}` });
   return crisis;
 }
+
+export const SetCrisisBudgetInput = z.object({
+  crisisId: z.string().uuid(),
+  budgetCents: z.number().int().min(0, 'A budget is an amount of 0 or more.').max(1e13).nullable(),
+  currency: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'A currency is three letters (USD, EUR…).').optional(),
+});
+export type SetCrisisBudgetInput = z.input<typeof SetCrisisBudgetInput>;
+
+/** Sets the compensation budget of a crisis (roles holding 'crisis.manage'), with its timeline event. */
+export async function setCrisisBudget({ ctx, input }: { ctx: Ctx; input: SetCrisisBudgetInput }): Promise<CrisisRow> {
+  if (ctx.actor.type === 'member') assertCan(ctx.actor.role, 'crisis.manage');
+  const data = parseInput(SetCrisisBudgetInput, input);
+  const who = ctx.actor.type === 'member' ? ctx.actor.name : actorLabel(ctx.actor);
+  const crisis = await inTransaction(ctx, async (tx) => {
+    const [updated] = await tx.db
+      .update(crises)
+      .set({ budgetCents: data.budgetCents, ...(data.currency ? { currency: data.currency } : {}) })
+      .where(and(eq(crises.organizationId, ctx.organizationId), eq(crises.id, data.crisisId)))
+      .returning();
+    if (!updated) throw notFound('No such crisis.');
+    const amount = data.budgetCents === null ? 'removed the budget' : `set the budget to ${(data.budgetCents / 100).toFixed(2)} ${updated.currency}`;
+    await appendCrisisEvent(tx, updated.id, { kind: 'crisis.budget', summary: `${who} ${amount}`, data: { budgetCents: data.budgetCents, currency: updated.currency } });
+    return updated;
+  });
+  publish('live.changed', { organizationId: ctx.organizationId, topic: `crisis:${crisis.id}` });
+  return crisis;
+}

@@ -89,6 +89,7 @@ export async function projectCrisisDocument(
         organizationId,
         entryId: c.id,
         customerId: c.customerId,
+        customerKey: c.customerKey,
         name: c.name,
         contacts: c.contacts,
         whatHappened: c.whatHappened,
