@@ -85,6 +85,7 @@ class Room {
   /** Server-side changes in progress; the room is not unloaded while any runs. */
   holds = 0;
   private pending: Uint8Array[] = [];
+  private storing = false;
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -126,19 +127,23 @@ class Room {
       if (this.pending.length === 0) return;
       const batch = this.pending;
       this.pending = [];
+      this.storing = true;
       try {
         await this.options.persistence.store(this.name, this.organizationId, Y.mergeUpdates(batch), this.doc);
       } catch (error) {
         this.pending = batch.concat(this.pending);
         this.options.log(`room ${this.name}: storing updates failed (${(error as Error).message}); retrying`);
         this.flushTimer ??= setTimeout(() => void this.flush(), Math.max(this.options.flushIntervalMs, 1000));
+      } finally {
+        this.storing = false;
       }
     });
     return this.flushing;
   }
 
+  /** Whether some update is not yet stored (buffered, or being written). */
   get hasPending(): boolean {
-    return this.pending.length > 0;
+    return this.pending.length > 0 || this.storing;
   }
 
   broadcast(message: Uint8Array): void {
@@ -386,11 +391,15 @@ export class RoomServer {
     }
   }
 
-  /** Open connections and rooms, for health and benchmarks. */
-  stats(): { rooms: number; connections: number } {
+  /** Open connections and rooms, and rooms with updates not yet stored, for health and benchmarks. */
+  stats(): { rooms: number; connections: number; unflushedRooms: number } {
     let connections = 0;
-    for (const room of this.rooms.values()) connections += room.connections.size;
-    return { rooms: this.rooms.size, connections };
+    let unflushedRooms = 0;
+    for (const room of this.rooms.values()) {
+      connections += room.connections.size;
+      if (room.hasPending) unflushedRooms += 1;
+    }
+    return { rooms: this.rooms.size, connections, unflushedRooms };
   }
 
   /** Writes every buffered update now. */
