@@ -11,10 +11,13 @@ interface Props {
   canEdit: boolean;
   me: { memberId: string; name: string };
   members: { memberId: string; name: string }[];
+  /** A resolved crisis has no deadlines left to chase. */
+  resolved: boolean;
 }
 
-function dueState(item: ChecklistItem, now: Date | null): { label: string; tone: 'done' | 'overdue' | 'soon' | 'later' } {
+function dueState(item: ChecklistItem, now: Date | null, resolved: boolean): { label: string; tone: 'done' | 'overdue' | 'soon' | 'later' } {
   if (item.doneAt) return { label: `Done by ${item.doneBy ?? 'someone'} at ${formatTime(item.doneAt, now)}`, tone: 'done' };
+  if (resolved) return { label: 'Not done when the crisis was resolved', tone: 'later' };
   if (!item.dueAt || !now) return { label: item.dueAt ? `Due ${formatTime(item.dueAt, now)}` : 'No due time', tone: 'later' };
   const left = new Date(item.dueAt).getTime() - now.getTime();
   if (left < 0) return { label: `OVERDUE by ${formatDuration(-left)} (due ${formatTime(item.dueAt, now)})`, tone: 'overdue' };
@@ -22,12 +25,12 @@ function dueState(item: ChecklistItem, now: Date | null): { label: string; tone:
 }
 
 /** The protocol checklist: tick, edit, reorder (by order key), add; overdue items stand out. */
-export function Checklist({ doc, canEdit, me, members }: Props) {
+export function Checklist({ doc, canEdit, me, members, resolved }: Props) {
   const items = useDocValue(doc, readChecklist, []);
   const now = useNow();
   const [editing, setEditing] = useState<string | null>(null);
   const done = items.filter((i) => i.doneAt).length;
-  const overdue = items.filter((i) => dueState(i, now).tone === 'overdue').length;
+  const overdue = items.filter((i) => dueState(i, now, resolved).tone === 'overdue').length;
   return (
     <div className="stack" style={{ gap: '0.5rem' }}>
       <p className="muted" style={{ margin: 0 }} data-testid="checklist-summary">
@@ -35,7 +38,7 @@ export function Checklist({ doc, canEdit, me, members }: Props) {
       </p>
       <ol className="checklist" aria-label="Protocol checklist">
         {items.map((item, index) => {
-          const due = dueState(item, now);
+          const due = dueState(item, now, resolved);
           return (
             <li key={item.id} className={`checklist-item checklist-${due.tone}`} data-testid="checklist-item" data-item-id={item.id}>
               <input

@@ -68,7 +68,7 @@ export function CrisisRoom({ crisis, me, rights, readOnlyReason, tickets, member
       <AckClock doc={doc} openedAt={crisis.openedAt} resolved={crisis.resolved} />
       <div className="room-grid">
         <div className="room-main">
-          {section('checklist', <Checklist doc={doc} canEdit={rights.edit} me={{ memberId: me.memberId, name: me.name }} members={members} />)}
+          {section('checklist', <Checklist doc={doc} canEdit={rights.edit} me={{ memberId: me.memberId, name: me.name }} members={members} resolved={crisis.resolved} />)}
           {section(
             'plan',
             room ? (
