@@ -118,3 +118,122 @@ export class DetectionAdminPage {
     await expect(form.getByRole('status')).toContainText('Drill started');
   }
 }
+
+/** The crises list with its "Open a crisis" form. */
+export class CrisesPage {
+  constructor(readonly page: Page) {}
+
+  async open() {
+    await this.page.goto('/crises');
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Crises' })).toBeVisible();
+  }
+
+  /** Opens a crisis by hand and returns its room's URL path. */
+  async openCrisis(title: string, topic?: string): Promise<string> {
+    const form = this.page.getByRole('form', { name: 'Open a crisis' });
+    await form.getByLabel('What is happening').fill(title);
+    if (topic) await form.getByLabel('Topic or hashtag (optional)').fill(topic);
+    await form.getByRole('button', { name: 'Open the crisis room' }).click();
+    await expect(this.page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+    return new URL(this.page.url()).pathname;
+  }
+}
+
+/** A crisis room: plan, checklist, affected customers, compensation, presence, timeline. */
+export class RoomPage {
+  constructor(readonly page: Page) {}
+
+  async open(path: string) {
+    await this.page.goto(path);
+    await this.waitLive();
+  }
+
+  async waitLive() {
+    await expect(this.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
+  }
+
+  status() {
+    return this.page.getByTestId('connection-status');
+  }
+
+  presence() {
+    return this.page.getByTestId('presence');
+  }
+
+  timeline() {
+    return this.page.getByRole('list', { name: 'Timeline' });
+  }
+
+  readonly plan = {
+    editor: () => this.page.getByRole('textbox', { name: 'Response plan' }),
+    type: async (text: string) => {
+      await this.plan.editor().click();
+      await this.page.keyboard.press('Control+End');
+      await this.page.keyboard.type(text);
+    },
+  };
+
+  readonly checklist = {
+    items: () => this.page.getByTestId('checklist-item'),
+    box: (text: string) => this.page.getByRole('list', { name: 'Protocol checklist' }).getByRole('checkbox', { name: text }),
+    check: async (text: string) => {
+      await this.checklist.box(text).check();
+    },
+    moveDown: async (text: string) => {
+      await this.page.getByRole('button', { name: new RegExp(`Move “${escapeRegExp(text)}.*” down`) }).click();
+    },
+    add: async (text: string) => {
+      const form = this.page.getByRole('form', { name: 'Add a checklist step' });
+      await form.getByLabel('New step').fill(text);
+      await form.getByRole('button', { name: 'Add step' }).click();
+    },
+    texts: async () => (await this.checklist.items().locator('.checklist-text').allTextContents()).map((t) => t.trim()),
+  };
+
+  readonly customers = {
+    rows: () => this.page.getByTestId('customer-row'),
+    addByHand: async (person: { name: string; email?: string; phone?: string; x?: string; whatHappened?: string }) => {
+      const form = this.page.getByRole('region', { name: 'Add a customer by hand' });
+      await form.getByLabel('Name').fill(person.name);
+      if (person.email) await form.getByLabel('Email').fill(person.email);
+      if (person.phone) await form.getByLabel('Phone (+country code)').fill(person.phone);
+      if (person.x) await form.getByLabel('X handle').fill(person.x);
+      if (person.whatHappened) await form.getByLabel('What happened').fill(person.whatHappened);
+      await form.getByRole('button', { name: 'Add customer' }).click();
+    },
+    importCsv: async (csv: string) => {
+      await this.page
+        .getByRole('region', { name: 'Import customers from CSV' })
+        .getByLabel('CSV file')
+        .setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    },
+    setState: async (name: string, state: 'To contact' | 'Contacted' | 'Resolved') => {
+      await this.page.getByLabel(`State of ${name}`).selectOption({ label: state });
+    },
+  };
+
+  readonly compensation = {
+    rows: () => this.page.getByTestId('compensation-row'),
+    setRefund: async (name: string, amount: string) => {
+      const input = this.page.getByRole('textbox', { name: `Refund for ${name}`, exact: true });
+      await input.fill(amount);
+      await input.press('Enter');
+    },
+    setCompensation: async (name: string, amount: string) => {
+      const input = this.page.getByRole('textbox', { name: `Compensation for ${name}`, exact: true });
+      await input.fill(amount);
+      await input.press('Enter');
+    },
+    approve: async (name: string) => {
+      await this.page.getByRole('button', { name: `Approve compensation for ${name}` }).click();
+    },
+    row: (name: string) => this.page.getByTestId('compensation-row').filter({ hasText: name }),
+    refund: (name: string) => this.page.getByRole('textbox', { name: `Refund for ${name}`, exact: true }),
+    amount: (name: string) => this.page.getByRole('textbox', { name: `Compensation for ${name}`, exact: true }),
+    totals: () => this.page.getByTestId('compensation-totals'),
+  };
+}
+
+function escapeRegExp(text: string) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

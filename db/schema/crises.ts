@@ -176,6 +176,8 @@ export const crisisCustomers = pgTable(
     entryId: text('entry_id').notNull(),
     organizationId: orgId(),
     customerId: uuid('customer_id'),
+    /** The one identity the room resolved (joins `compensations.customer_key`). */
+    customerKey: text('customer_key'),
     name: text('name').notNull(),
     contacts: jsonb('contacts').$type<{ channel: string; value: string }[]>().notNull().default([]),
     whatHappened: text('what_happened').notNull().default(''),

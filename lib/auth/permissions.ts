@@ -54,6 +54,7 @@ export interface NavItem {
 export const navigation: readonly NavItem[] = [
   { href: '/', label: 'Overview', permission: 'notes.read' },
   { href: '/dashboard', label: 'Dashboard', permission: 'dashboard.read' },
+  { href: '/crises', label: 'Crises', permission: 'crisis.read' },
   { href: '/notes', label: 'Team notes', permission: 'notes.read' },
   { href: '/admin/members', label: 'Members', permission: 'members.manage' },
   { href: '/admin/audit', label: 'Audit log', permission: 'audit.read' },

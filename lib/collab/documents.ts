@@ -1,18 +1,45 @@
 import type { Db } from '@/db/client';
 import type { MemberRow } from '@/db/queries/members';
 import { can } from '@/lib/auth/permissions';
-import type { Access } from './room-server';
+import type { DocumentProjector } from './persistence';
+import type { Grant, RoomPeer } from './room-server';
 
-export type DocumentGrant = { access: Access; organizationId: string } | null;
+export type DocumentGrant = Grant | null;
 
 /** Decides a member's access to one document of a kind, given the id after the colon. */
 export type DocumentAuthorizer = (input: { db: Db; member: MemberRow; id: string }) => Promise<DocumentGrant>;
 
-const authorizers = new Map<string, DocumentAuthorizer>();
+/** What happens when a member joins a document of a kind (the crisis timeline notes who joined). */
+export type DocumentJoinHook = (input: { db: Db; id: string; organizationId: string; peer: RoomPeer }) => Promise<void>;
 
-/** Registers the authorization hook of a document kind (`notes`, `crisis`...). */
-export function registerDocumentKind(kind: string, authorizer: DocumentAuthorizer): void {
+const authorizers = new Map<string, DocumentAuthorizer>();
+const projectors = new Map<string, DocumentProjector>();
+const joinHooks = new Map<string, DocumentJoinHook>();
+
+/** Registers the authorization hook of a document kind (`notes`, `crisis`...), and optionally its SQL projection and join hook. */
+export function registerDocumentKind(kind: string, authorizer: DocumentAuthorizer, hooks: { project?: DocumentProjector; onJoin?: DocumentJoinHook } = {}): void {
   authorizers.set(kind, authorizer);
+  if (hooks.project) projectors.set(kind, hooks.project);
+  if (hooks.onJoin) joinHooks.set(kind, hooks.onJoin);
+}
+
+const kindOf = (docName: string) => {
+  const colon = docName.indexOf(':');
+  return colon < 0 ? null : { kind: docName.slice(0, colon), id: docName.slice(colon + 1) };
+};
+
+/** Mirrors a stored document into SQL through its kind's projector (kinds without one have nothing to mirror). */
+export const projectDocument: DocumentProjector = async (tx, docName, organizationId, doc) => {
+  const name = kindOf(docName);
+  const projector = name && projectors.get(name.kind);
+  return projector ? projector(tx, docName, organizationId, doc) : undefined;
+};
+
+/** Runs the join hook of a document's kind, if it has one. */
+export async function documentJoined(db: Db, docName: string, organizationId: string, peer: RoomPeer): Promise<void> {
+  const name = kindOf(docName);
+  const hook = name && joinHooks.get(name.kind);
+  if (hook) await hook({ db, id: name.id, organizationId, peer });
 }
 
 /** The per-document authorization hook: read-write, read-only or refused; unknown kinds are refused. */

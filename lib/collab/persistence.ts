@@ -4,8 +4,21 @@ import type { Db } from '@/db/client';
 import { yjsUpdates } from '@/db/schema';
 import type { RoomPersistence } from './room-server';
 
-/** Stores Yjs updates in Postgres (or PGlite); on load, more than `compactAfter` rows are compacted into one. */
-export function createDbPersistence(db: Db, { compactAfter = 200 } = {}): RoomPersistence {
+/**
+ * Mirrors a document into SQL inside the transaction that stores its update (the crisis checklist, customers and
+ * compensation). It may return a callback to run once that transaction has committed (live-page notifications).
+ */
+export type DocumentProjector = (tx: Db, docName: string, organizationId: string, doc: Y.Doc) => Promise<(() => void) | void>;
+
+/**
+ * Stores Yjs updates in Postgres (or PGlite); on load, more than `compactAfter` rows are compacted into one. With a
+ * projector, every stored update is mirrored into SQL in the same transaction; a failing projection is rolled back to
+ * its savepoint and logged, never costing the update itself.
+ */
+export function createDbPersistence(
+  db: Db,
+  { compactAfter = 200, project, log = (message: string) => console.warn(message) }: { compactAfter?: number; project?: DocumentProjector; log?: (message: string) => void } = {},
+): RoomPersistence {
   return {
     async load(docName) {
       const rows = await db
@@ -24,8 +37,21 @@ export function createDbPersistence(db: Db, { compactAfter = 200 } = {}): RoomPe
       });
       return [merged];
     },
-    async store(docName, organizationId, update) {
-      await db.insert(yjsUpdates).values({ docName, organizationId, update });
+    async store(docName, organizationId, update, doc) {
+      if (!project) {
+        await db.insert(yjsUpdates).values({ docName, organizationId, update });
+        return;
+      }
+      const afterCommit = await db.transaction(async (tx) => {
+        await tx.insert(yjsUpdates).values({ docName, organizationId, update });
+        try {
+          return await tx.transaction((savepoint) => project(savepoint as unknown as Db, docName, organizationId, doc));
+        } catch (error) {
+          log(`room ${docName}: SQL projection failed (${(error as Error).message}); the update is stored`);
+          return undefined;
+        }
+      });
+      afterCommit?.();
     },
   };
 }

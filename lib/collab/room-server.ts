@@ -16,8 +16,26 @@ export const CLOSE_RIGHTS_CHANGED = 4000;
 /** Close codes of a refused peer. y-websocket treats 4400–4499 as final and stops reconnecting; browsers cannot see an HTTP refusal's status. */
 export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
+/** Close code of a peer whose edit broke a rule of its document: final; the client discards its copy and rejoins fresh. */
+export const CLOSE_EDIT_REFUSED = 4409;
 
 export type Access = 'write' | 'read';
+
+/**
+ * Checks one incoming update against the document as it stands (before applying it): null to accept, else the reason
+ * it is refused. Used where write rights are finer than the document (an executive writes only the plan).
+ */
+export type UpdateGuard = (doc: Y.Doc, update: Uint8Array) => string | null;
+
+/** What the authorization hook grants one peer on one document. */
+export interface Grant {
+  access: Access;
+  organizationId: string;
+  guard?: UpdateGuard;
+}
+
+/** The transaction origin of edits the server makes itself (`RoomServer.change`). */
+export const SERVER_ORIGIN = 'server';
 
 /** Who is connecting, as proven by their session. */
 export interface RoomPeer {
@@ -30,8 +48,8 @@ export interface RoomPeer {
 export interface RoomPersistence {
   /** Every stored update of a document, oldest first (may be one compacted update). */
   load(docName: string): Promise<Uint8Array[]>;
-  /** Stores one (merged) update. */
-  store(docName: string, organizationId: string, update: Uint8Array): Promise<void>;
+  /** Stores one (merged) update; `doc` is the room's document after it, for projections written in the same transaction. */
+  store(docName: string, organizationId: string, update: Uint8Array, doc: Y.Doc): Promise<void>;
 }
 
 export interface RoomServerOptions {
@@ -39,7 +57,9 @@ export interface RoomServerOptions {
   pathPrefix: string;
   authenticate(req: IncomingMessage): Promise<RoomPeer | null>;
   /** The per-document authorization hook: read-write, read-only, or refused (null). */
-  authorize(docName: string, peer: RoomPeer): Promise<{ access: Access; organizationId: string } | null>;
+  authorize(docName: string, peer: RoomPeer): Promise<Grant | null>;
+  /** Called once a peer has joined a room (e.g. to note it on a timeline); failures are logged. */
+  onJoin?(docName: string, organizationId: string, peer: RoomPeer): Promise<void>;
   isAllowedOrigin(origin: string | undefined, req: IncomingMessage): boolean;
   persistence: RoomPersistence;
   /** How long updates are buffered before one merged write; what a crash can lose. */
@@ -52,6 +72,7 @@ export interface RoomServerOptions {
 interface Connection {
   peer: RoomPeer;
   access: Access;
+  guard: UpdateGuard | undefined;
   awarenessIds: Set<number>;
   alive: boolean;
 }
@@ -61,7 +82,10 @@ class Room {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Map<WebSocket, Connection>();
   readonly ready: Promise<void>;
+  /** Server-side changes in progress; the room is not unloaded while any runs. */
+  holds = 0;
   private pending: Uint8Array[] = [];
+  private storing = false;
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -103,19 +127,23 @@ class Room {
       if (this.pending.length === 0) return;
       const batch = this.pending;
       this.pending = [];
+      this.storing = true;
       try {
-        await this.options.persistence.store(this.name, this.organizationId, Y.mergeUpdates(batch));
+        await this.options.persistence.store(this.name, this.organizationId, Y.mergeUpdates(batch), this.doc);
       } catch (error) {
         this.pending = batch.concat(this.pending);
         this.options.log(`room ${this.name}: storing updates failed (${(error as Error).message}); retrying`);
         this.flushTimer ??= setTimeout(() => void this.flush(), Math.max(this.options.flushIntervalMs, 1000));
+      } finally {
+        this.storing = false;
       }
     });
     return this.flushing;
   }
 
+  /** Whether some update is not yet stored (buffered, or being written). */
   get hasPending(): boolean {
-    return this.pending.length > 0;
+    return this.pending.length > 0 || this.storing;
   }
 
   broadcast(message: Uint8Array): void {
@@ -204,7 +232,7 @@ export class RoomServer {
       // A refused peer gets a close code it can read and that stops its reconnect loop; it never joins the room.
       if (!peer) return ws.close(CLOSE_UNAUTHENTICATED, 'Sign in first');
       if (!grant) return ws.close(CLOSE_FORBIDDEN, 'No access to this document');
-      this.join(ws, docName, grant.organizationId, peer, grant.access);
+      this.join(ws, docName, grant, peer);
     });
   }
 
@@ -217,9 +245,9 @@ export class RoomServer {
     return room;
   }
 
-  private join(ws: WebSocket, docName: string, organizationId: string, peer: RoomPeer, access: Access): void {
-    const room = this.room(docName, organizationId);
-    const connection: Connection = { peer, access, awarenessIds: new Set(), alive: true };
+  private join(ws: WebSocket, docName: string, grant: Grant, peer: RoomPeer): void {
+    const room = this.room(docName, grant.organizationId);
+    const connection: Connection = { peer, access: grant.access, guard: grant.guard, awarenessIds: new Set(), alive: true };
     room.connections.set(ws, connection);
     ws.binaryType = 'arraybuffer';
     ws.on('pong', () => {
@@ -239,6 +267,7 @@ export class RoomServer {
         send(ws, encoding.toUint8Array(encoder));
         const states = [...room.awareness.getStates().keys()];
         if (states.length > 0) send(ws, encodeAwareness(room.awareness, states));
+        this.options.onJoin?.(docName, grant.organizationId, peer).catch((error: Error) => this.log(`room ${docName}: join hook failed (${error.message})`));
       },
       (error: Error) => {
         this.log(`room ${docName}: loading failed (${error.message})`);
@@ -261,7 +290,16 @@ export class RoomServer {
             send(ws, encoding.toUint8Array(encoder));
           } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
             // Read-only peers' edits never reach the shared document.
-            if (connection.access === 'write') Y.applyUpdate(room.doc, decoding.readVarUint8Array(decoder), ws);
+            if (connection.access !== 'write') break;
+            const update = decoding.readVarUint8Array(decoder);
+            const refusal = connection.guard?.(room.doc, update);
+            if (refusal) {
+              // The peer's copy now holds an edit nobody else will see; it must start again from the server's copy.
+              this.log(`room ${room.name}: edit by member ${connection.peer.memberId} refused (${refusal})`);
+              ws.close(CLOSE_EDIT_REFUSED, refusal.slice(0, 120));
+              break;
+            }
+            Y.applyUpdate(room.doc, update, ws);
           }
           break;
         }
@@ -285,13 +323,7 @@ export class RoomServer {
     if (!connection) return;
     room.connections.delete(ws);
     if (connection.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(room.awareness, [...connection.awarenessIds], null);
-    if (room.connections.size > 0) return;
-    await room.flush();
-    // Someone may have joined while we flushed; the room stays for them.
-    if (room.connections.size === 0 && !room.hasPending && this.rooms.get(room.name) === room) {
-      this.rooms.delete(room.name);
-      room.destroy();
-    }
+    await this.release(room);
   }
 
   private ping(): void {
@@ -321,11 +353,53 @@ export class RoomServer {
     return closed;
   }
 
-  /** Open connections and rooms, for health and benchmarks. */
-  stats(): { rooms: number; connections: number } {
+  /** Closes every connection to one document (its rights changed, e.g. a crisis was resolved); clients reconnect. */
+  disconnectDocument(docName: string): number {
+    const room = this.rooms.get(docName);
+    if (!room) return 0;
+    for (const ws of room.connections.keys()) ws.close(CLOSE_RIGHTS_CHANGED, 'Rights changed');
+    return room.connections.size;
+  }
+
+  /**
+   * Changes a document on the server (an action adding customers, an approval): the room is loaded if nobody is in
+   * it, connected peers see the change at once, and it is stored before this resolves.
+   */
+  async change<T>(docName: string, organizationId: string, edit: (doc: Y.Doc) => T): Promise<T> {
+    if (this.closed) throw new Error('The room server is shutting down.');
+    const room = this.room(docName, organizationId);
+    room.holds += 1;
+    try {
+      await room.ready;
+      const result = room.doc.transact(() => edit(room.doc), SERVER_ORIGIN);
+      // A failed write stays buffered and is retried by the room; the change is already live for its peers.
+      await room.flush();
+      return result;
+    } finally {
+      room.holds -= 1;
+      void this.release(room);
+    }
+  }
+
+  private async release(room: Room): Promise<void> {
+    if (room.connections.size > 0 || room.holds > 0) return;
+    await room.flush();
+    // Someone may have joined while we flushed; the room stays for them.
+    if (room.connections.size === 0 && room.holds === 0 && !room.hasPending && this.rooms.get(room.name) === room) {
+      this.rooms.delete(room.name);
+      room.destroy();
+    }
+  }
+
+  /** Open connections and rooms, and rooms with updates not yet stored, for health and benchmarks. */
+  stats(): { rooms: number; connections: number; unflushedRooms: number } {
     let connections = 0;
-    for (const room of this.rooms.values()) connections += room.connections.size;
-    return { rooms: this.rooms.size, connections };
+    let unflushedRooms = 0;
+    for (const room of this.rooms.values()) {
+      connections += room.connections.size;
+      if (room.hasPending) unflushedRooms += 1;
+    }
+    return { rooms: this.rooms.size, connections, unflushedRooms };
   }
 
   /** Writes every buffered update now. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import * as Y from 'yjs';
 import { z } from 'zod';
 import { alerts, crises, severities, tickets, yjsUpdates } from '@/db/schema';
 import { assertCan } from '@/lib/auth/permissions';
@@ -8,6 +9,7 @@ import { type Ctx, inTransaction } from '@/lib/context';
 import { DomainError } from '@/lib/errors';
 import { publish } from '@/lib/events';
 import { parseInput } from '@/lib/validation';
+import { projectCrisisDocument } from './projection';
 import { protocolForTopic } from './protocols';
 import { appendCrisisEvent } from './timeline';
 
@@ -70,7 +72,13 @@ export async function openCrisis({ ctx, input }: { ctx: Ctx; input: OpenCrisisIn
           dueAt: new Date(openedAt + item.dueOffsetMinutes * 60_000).toISOString(),
         })),
       );
-      await db.insert(yjsUpdates).values({ organizationId: ctx.organizationId, docName: crisisDocumentName(crisis.id), update: seed });
+      const docName = crisisDocumentName(crisis.id);
+      await db.insert(yjsUpdates).values({ organizationId: ctx.organizationId, docName, update: seed });
+      // The SQL mirror starts with the seeded checklist, in this same transaction.
+      const seeded = new Y.Doc();
+      Y.applyUpdate(seeded, seed);
+      await projectCrisisDocument(db, docName, ctx.organizationId, seeded, { quiet: true });
+      seeded.destroy();
       await appendCrisisEvent(tx, crisis.id, {
         kind: 'crisis.open',
         summary: `${opener} opened the crisis${protocol ? ` with the protocol “${protocol.name}”` : ''}`,

@@ -1,0 +1,1 @@
+ALTER TABLE "crisis_customers" ADD COLUMN "customer_key" text;
