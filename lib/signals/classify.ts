@@ -8,11 +8,16 @@ export type MentionCategory = z.infer<typeof MentionCategory>;
 export const guessedLanguages = ['en', 'es', 'pt', 'unknown'] as const;
 export type GuessedLanguage = (typeof guessedLanguages)[number];
 
-type Lang = Exclude<GuessedLanguage, 'unknown'>;
-type TriggerSet = Record<'complaint' | 'question' | 'praise', Record<Lang, string[]>>;
+/** Languages trigger phrases are configured in. */
+export const triggerLanguages = ['en', 'es', 'pt'] as const;
+type Lang = (typeof triggerLanguages)[number];
+/** Trigger categories, each with phrases per language. */
+export const triggerCategories = ['complaint', 'question', 'praise'] as const;
+export type TriggerSet = Record<(typeof triggerCategories)[number], Record<Lang, string[]>>;
 
 // A trailing '*' matches any ending of the last word ("refund*" matches "refunded"); matching ignores case and accents.
-const defaultTriggersByLanguage: TriggerSet = {
+/** The built-in trigger phrases per category and language; organizations override them per language in settings. */
+export const defaultTriggersByLanguage: TriggerSet = {
   complaint: {
     en: ['help', 'refund*', 'lost', 'never again', 'worst', 'terrible', 'awful', 'horrible', 'disgrace*', 'unacceptable', 'ridiculous', 'scam', 'cancel*', 'delayed', 'broken', 'damaged', 'missing', 'not happy', 'disappointed', 'furious', 'complaint', 'still waiting', 'no answer', 'no response', 'nobody answers', 'no one answers', 'compensation', 'overcharged', 'charged twice', 'thanks for nothing', 'useless', 'shame on you', 'boycott'],
     es: ['ayuda', 'reembolso', 'devolucion', 'perdido', 'perdida', 'perdieron', 'extraviada', 'extraviado', 'nunca mas', 'peor', 'pesimo', 'pesima', 'horrible', 'terrible', 'verguenza', 'inaceptable', 'ridiculo', 'estafa', 'cancelado', 'cancelada', 'retraso', 'roto', 'rota', 'no llego', 'reclamacion', 'queja', 'sigo esperando', 'nadie responde', 'nadie contesta', 'indemnizacion', 'cobro doble', 'no estoy contento', 'decepcionado', 'decepcionada', 'harto', 'harta'],
