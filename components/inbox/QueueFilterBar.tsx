@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { MemberRow } from '@/db/queries/members';
 import type { QueueFilters } from '@/db/queries/tickets';
 import { channels } from '@/db/schema';
@@ -57,9 +58,9 @@ export function QueueFilterBar({ filters, team, crises }: { filters: QueueFilter
       <button className="button" type="submit">
         Filter
       </button>
-      <a href="/queue" className="small">
+      <Link href="/queue" className="small">
         Clear
-      </a>
+      </Link>
     </form>
   );
 }

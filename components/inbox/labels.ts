@@ -27,3 +27,8 @@ export function formatMoney(cents: number, currency: string): string {
 export function formatWhen(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/** The server's clock when a page renders, the timers' starting point before the browser takes over. */
+export function renderTime(): number {
+  return Date.now();
+}

@@ -17,6 +17,8 @@ import type { Ctx } from '@/lib/context';
 import { DomainError, exhaustiveSwitchError, httpStatus, invalidInput, notFound } from '@/lib/errors';
 import { runtime } from '@/lib/runtime';
 import { ingestMentions } from '@/lib/signals/ingest';
+import { importPurchases } from '@/lib/signals/purchases';
+import { readJsonBody } from '@/lib/channels/validate';
 
 /** Largest webhook body we read; platforms send far less. */
 export const maxWebhookBytes = 1024 * 1024;
@@ -175,6 +177,21 @@ export async function handleSimulatorConnections(request: Request, db: Db = runt
   try {
     const ctx = await apiKeyCtx(db, request);
     return json({ connections: await ensureSimulatorConnections({ ctx }) });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+/** POST /api/ingest/purchases: a JSON array of purchases (see PurchaseRecord) with an API key; all or nothing. */
+export async function handlePurchasesPost(request: Request, db: Db = runtime().db): Promise<Response> {
+  try {
+    const ctx = await apiKeyCtx(db, request);
+    const rawBody = await readRawBody(request, maxBatchBytes);
+    const body = readJsonBody(rawBody, 'Purchases');
+    if (!Array.isArray(body)) throw invalidInput('Purchases are invalid: expected a JSON array.');
+    const result = await importPurchases({ ctx, input: { purchases: body } });
+    await touchApiKey(db, ctx.actor.keyId);
+    return json(result);
   } catch (error) {
     return errorResponse(error);
   }

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ChannelBadge } from '@/components/inbox/ChannelBadge';
-import { formatMoney } from '@/components/inbox/labels';
+import { formatMoney, renderTime } from '@/components/inbox/labels';
 import { PriorityReasons, PriorityScore } from '@/components/inbox/PriorityBreakdown';
 import { QueueFilterBar } from '@/components/inbox/QueueFilterBar';
 import { SlaTimer } from '@/components/inbox/SlaTimer';
@@ -40,7 +40,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Search
     listMembers(db, member.organizationId),
     listCrisesForFilter(db, member.organizationId),
   ]);
-  const now = Date.now();
+  const now = renderTime();
   return (
     <div className="stack">
       <LiveRefresh topics={['queue']} />

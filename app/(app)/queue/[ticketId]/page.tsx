@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { CustomerPanel } from '@/components/customers/CustomerPanel';
 import { ChannelBadge } from '@/components/inbox/ChannelBadge';
-import { formatWhen } from '@/components/inbox/labels';
+import { formatWhen, renderTime } from '@/components/inbox/labels';
 import { PriorityScore, PriorityTable } from '@/components/inbox/PriorityBreakdown';
 import { SlaTimer } from '@/components/inbox/SlaTimer';
 import { TicketActions } from '@/components/inbox/TicketActions';
@@ -39,7 +39,7 @@ export default async function TicketPage({ params }: { params: Promise<{ ticketI
             <h1 data-testid="ticket-subject">{ticket.subject}</h1>
             <p className="muted" style={{ margin: 0 }}>
               {ticket.customerName} · {ticket.status} · assigned to {ticket.assigneeName ?? 'nobody yet'} · first response{' '}
-              <SlaTimer dueAt={ticket.slaDueAt.toISOString()} respondedAt={ticket.firstResponseAt?.toISOString() ?? null} serverNow={Date.now()} />
+              <SlaTimer dueAt={ticket.slaDueAt.toISOString()} respondedAt={ticket.firstResponseAt?.toISOString() ?? null} serverNow={renderTime()} />
             </p>
           </div>
         </div>
