@@ -38,6 +38,10 @@ export interface QueueRow {
   assigneeName: string | null;
   mentionCount: number;
   channels: ChannelName[];
+  /** A promoted post is in the ticket. */
+  promoted: boolean;
+  /** The most impressions any of its posts had. */
+  maxImpressions: number | null;
 }
 
 const assigneeUser = alias(users, 'assignee_user');
@@ -95,12 +99,21 @@ async function selectQueue(db: Db, organizationId: string, where: SQL[], limit: 
     .limit(limit);
   if (rows.length === 0) return [];
   const stats = await db
-    .select({ ticketId: mentions.ticketId, n: sql<number>`count(*)::int`, channels: sql<ChannelName[]>`array_agg(distinct ${mentions.channel})` })
+    .select({
+      ticketId: mentions.ticketId,
+      n: sql<number>`count(*)::int`,
+      channels: sql<ChannelName[]>`array_agg(distinct ${mentions.channel})`,
+      promoted: sql<boolean>`bool_or(${mentions.promoted})`,
+      maxImpressions: sql<number | null>`max((${mentions.metrics}->>'impressions')::bigint)`,
+    })
     .from(mentions)
     .where(and(eq(mentions.organizationId, organizationId), inArray(mentions.ticketId, rows.map((r) => r.id))))
     .groupBy(mentions.ticketId);
   const statsOf = new Map(stats.map((s) => [s.ticketId, s]));
-  return rows.map((r) => ({ ...r, mentionCount: Number(statsOf.get(r.id)?.n ?? 0), channels: statsOf.get(r.id)?.channels ?? [r.channel] }));
+  return rows.map((r) => {
+    const stat = statsOf.get(r.id);
+    return { ...r, mentionCount: Number(stat?.n ?? 0), channels: stat?.channels ?? [r.channel], promoted: stat?.promoted ?? false, maxImpressions: stat?.maxImpressions == null ? null : Number(stat.maxImpressions) };
+  });
 }
 
 /** How many active tickets the queue holds per channel, for the filter bar. */

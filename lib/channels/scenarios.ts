@@ -58,6 +58,10 @@ export type Scenario = z.input<typeof Scenario>;
 const fill = (template: string, random: () => number, n: number) =>
   template.replaceAll('{n}', String(n)).replace(/\{(\d+)-(\d+)\}/g, (_, lo: string, hi: string) => String(Math.floor(Number(lo) + random() * (Number(hi) - Number(lo) + 1))));
 
+const givenNames = ['Ana', 'Ben', 'Chloe', 'Diego', 'Emma', 'Farid', 'Grace', 'Hugo', 'Inés', 'João', 'Kenji', 'Lucía', 'Mateo', 'Nora', 'Omar', 'Priya', 'Rafael', 'Sofia', 'Tomás', 'Yara'];
+const familyNames = ['Almeida', 'Brown', 'Costa', 'Díaz', 'Evans', 'Fernández', 'García', 'Hughes', 'Ito', 'Khan', 'López', 'Martins', 'Nguyen', 'Oliveira', 'Pereira', 'Reyes', 'Silva', 'Torres', 'Walker', 'Zhou'];
+const personName = (random: () => number) => `${givenNames[Math.floor(random() * givenNames.length)]} ${familyNames[Math.floor(random() * familyNames.length)]}`;
+
 const between = (random: () => number, [lo, hi]: [number, number]) => lo + random() * (hi - lo);
 
 /**
@@ -100,8 +104,10 @@ export function expandScenario(input: Scenario, now: Date, runId: string): { mes
   for (const p of s.purchases) {
     const a = s.authors[p.author];
     purchases.push({
+      // The shop's records know the customer's address, X handle and phone: that is what links their channels.
       ...(a?.email && { customerEmail: a.email }),
-      ...(a?.handle && !a.email && { customerHandle: a.handle }),
+      ...(a?.handle && { customerHandle: a.handle }),
+      ...(a?.phone && { customerPhone: a.phone }),
       ...(a?.name && { customerName: a.name }),
       externalId: `${runId}-${p.externalId}`,
       amount: p.amount,
@@ -120,7 +126,7 @@ export function expandScenario(input: Scenario, now: Date, runId: string): { mes
       const author = {
         id: `${runId}-${crowd.id}-${n}`,
         handle,
-        name: `${crowd.id} ${n}`,
+        name: personName(random),
         email,
         phone: `+1555${String(1_000_000 + Math.floor(random() * 8_999_999)).slice(0, 7)}`,
         followers: Math.round(between(random, crowd.followers)),
@@ -128,7 +134,7 @@ export function expandScenario(input: Scenario, now: Date, runId: string): { mes
       };
       messages.push({ channel, id: `${runId}-${crowd.id}-${n}`, text, at: at(between(random, crowd.minutes)), author, ...(crowd.lang && { lang: crowd.lang }) });
       if (random() < crowd.buyers) {
-        purchases.push({ customerEmail: email, externalId: `${runId}-${crowd.id}-order-${n}`, amount: Math.round(between(random, crowd.purchaseAmount) * 100) / 100, currency: crowd.currency, purchasedAt: new Date(now.getTime() - 3 * 86_400_000).toISOString(), description: `${crowd.id} order` });
+        purchases.push({ customerEmail: email, customerHandle: handle, customerPhone: author.phone, customerName: author.name, externalId: `${runId}-${crowd.id}-order-${n}`, amount: Math.round(between(random, crowd.purchaseAmount) * 100) / 100, currency: crowd.currency, purchasedAt: new Date(now.getTime() - 3 * 86_400_000).toISOString(), description: `${crowd.id} order` });
       }
     }
   }
@@ -152,24 +158,46 @@ export async function sendMessages(options: { baseUrl: string; connections: Simu
   const doFetch = options.fetch ?? fetch;
   const byChannel = new Map(options.connections.map((c) => [c.channel, c]));
   const report: DrillReport = { sent: 0, accepted: 0, duplicates: 0, failed: [] };
-  let next = 0;
-  const worker = async () => {
-    while (next < options.messages.length) {
-      const message = options.messages[next++]!;
-      const connection = byChannel.get(message.channel);
-      if (!connection) throw new Error(`No simulator connection for ${message.channel}`);
-      const delivery = buildDelivery(message, connection);
-      report.sent += 1;
-      try {
-        const response = await doFetch(new URL(delivery.path, options.baseUrl), { method: 'POST', headers: delivery.headers, body: delivery.body });
-        const body = (await response.json().catch(() => ({}))) as { accepted?: number; duplicates?: number; error?: string };
-        if (response.ok) {
-          report.accepted += body.accepted ?? 0;
-          report.duplicates += body.duplicates ?? 0;
-        } else report.failed.push({ status: response.status, error: body.error ?? response.statusText });
-      } catch (error) {
-        report.failed.push({ status: 0, error: (error as Error).message });
+  const waiting = [...options.messages];
+  // One author's messages go out one after another, in order, as a person writes them; different authors in parallel.
+  const busy = new Set<string>();
+  const waiters: (() => void)[] = [];
+  const takeNext = async (): Promise<SimulatedMessage | undefined> => {
+    for (;;) {
+      if (waiting.length === 0) return undefined;
+      const index = waiting.findIndex((m) => !busy.has(m.author.id));
+      if (index >= 0) {
+        const [message] = waiting.splice(index, 1);
+        busy.add(message!.author.id);
+        return message;
       }
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  };
+  const worker = async () => {
+    for (;;) {
+      const message = await takeNext();
+      if (!message) return;
+      await sendOne(message).finally(() => {
+        busy.delete(message.author.id);
+        waiters.splice(0).forEach((resolve) => resolve());
+      });
+    }
+  };
+  const sendOne = async (message: SimulatedMessage) => {
+    const connection = byChannel.get(message.channel);
+    if (!connection) throw new Error(`No simulator connection for ${message.channel}`);
+    const delivery = buildDelivery(message, connection);
+    report.sent += 1;
+    try {
+      const response = await doFetch(new URL(delivery.path, options.baseUrl), { method: 'POST', headers: delivery.headers, body: delivery.body });
+      const body = (await response.json().catch(() => ({}))) as { accepted?: number; duplicates?: number; error?: string };
+      if (response.ok) {
+        report.accepted += body.accepted ?? 0;
+        report.duplicates += body.duplicates ?? 0;
+      } else report.failed.push({ status: response.status, error: body.error ?? response.statusText });
+    } catch (error) {
+      report.failed.push({ status: 0, error: (error as Error).message });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));

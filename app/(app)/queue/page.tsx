@@ -47,7 +47,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Search
       <div className="page-head">
         <div>
           <h1>Queue</h1>
-          <p className="muted" style={{ margin: 0 }}>
+          <p className="muted" style={{ margin: 0 }} data-testid="queue-summary">
             Every channel in one list, most urgent first. {counts.total} open · <span className={counts.overdue > 0 ? 'text-danger' : undefined}>{counts.overdue} past their first-response target</span> · {counts.unassigned} unassigned
           </p>
         </div>
@@ -86,6 +86,12 @@ export default async function QueuePage({ searchParams }: { searchParams: Search
                       <span data-testid="customer-name">{row.customerName}</span>
                       {row.customerFollowers > 0 && <span className="muted">{formatCount(row.customerFollowers)} followers</span>}
                       {row.customerLifetimeValueCents > 0 && <span className="muted">LTV {formatMoney(row.customerLifetimeValueCents, row.customerCurrency)}</span>}
+                      {(row.promoted || (row.maxImpressions ?? 0) >= 100_000) && (
+                        <span className="crisis-pill" data-testid="amplified">
+                          {row.promoted ? 'Promoted' : 'Viral'}
+                          {row.maxImpressions ? ` · ${formatCount(row.maxImpressions)} impressions` : ''}
+                        </span>
+                      )}
                       {row.agitatorKind === 'possible_agitator' && <span className="agitator agitator-possible_agitator">possible agitator</span>}
                       {row.mentionCount > 1 && <span className="muted">{row.mentionCount} messages</span>}
                       {row.status !== 'open' && <span className={`status-pill status-${row.status}`}>{row.status}</span>}
