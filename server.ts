@@ -5,6 +5,7 @@ import { DatabaseStartupError, openDatabase } from '@/db/client';
 import { createAppRoomServer } from '@/lib/collab/app-rooms';
 import { ConfigError, loadConfig } from '@/lib/config';
 import { seedDemoIfEmpty } from '@/lib/orgs/demo';
+import { startSlaEscalation } from '@/lib/routing/escalate';
 import { setRuntime } from '@/lib/runtime';
 
 const log = (message: string) => console.log(`[stormdesk] ${message}`);
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   log(database.kind === 'postgres' ? `database: Postgres (migrations applied)` : `database: embedded PGlite in ${config.dataDir}/db (migrations applied)`);
   if (config.authSecretSource !== 'environment') log(`auth secret: ${config.authSecretSource === 'generated' ? 'generated and kept' : 'read from'} ${config.dataDir}/auth-secret`);
   if (config.seedDemo && (await seedDemoIfEmpty(db))) log('demo organization "Demo Air" created (accounts in the README)');
+  startSlaEscalation(db, log);
 
   const app = next({ dev: config.dev, hostname: 'localhost', port: config.port, dir: process.cwd() });
   await app.prepare();

@@ -93,10 +93,12 @@ export function needsBestAgent(ticket: TicketToRoute, lifetimeValue: number): bo
 const rating = (c: RoutingCandidate) => c.csat ?? 0;
 const speed = (c: RoutingCandidate) => c.avgResponseSeconds ?? Number.POSITIVE_INFINITY;
 const topicMatches = (c: RoutingCandidate, t: TicketToRoute) => (c.topics.length === 0 ? 0 : t.topicTerms.filter((term) => c.topics.includes(term)).length);
+/** How specifically an agent fits: a listed channel, a listed language and matching topics beat a generalist. */
+const fit = (c: RoutingCandidate, t: TicketToRoute) => (c.channels.includes(t.channel) ? 1 : 0) + (c.languages.map(primaryLanguage).includes(primaryLanguage(t.language)) ? 1 : 0) + topicMatches(c, t);
 
 /**
  * Picks an agent for one ticket, or null when nobody can take it. Strongly negative or high-value tickets go to the
- * best-rated agent with room (then the fastest); the others to the one with the most matching topics, then the
+ * best-rated agent with room (then the fastest); the others to the one whose skills fit most specifically, then the
  * lightest load relative to their cap, then the fastest, then the best rated.
  */
 export function chooseAgent(ticket: TicketToRoute, candidates: readonly RoutingCandidate[], lifetimeValue = 0): RoutingCandidate | null {
@@ -106,7 +108,7 @@ export function chooseAgent(ticket: TicketToRoute, candidates: readonly RoutingC
   const sorted = [...able].sort((a, b) => {
     if (best) return rating(b) - rating(a) || speed(a) - speed(b) || a.openTickets / a.maxOpenTickets - b.openTickets / b.maxOpenTickets;
     return (
-      topicMatches(b, ticket) - topicMatches(a, ticket) ||
+      fit(b, ticket) - fit(a, ticket) ||
       a.openTickets / a.maxOpenTickets - b.openTickets / b.maxOpenTickets ||
       speed(a) - speed(b) ||
       rating(b) - rating(a) ||
