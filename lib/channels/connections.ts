@@ -142,7 +142,7 @@ export type UpdateConnectionInput = z.input<typeof UpdateConnectionInput>;
 export async function updateConnection({ ctx, input }: { ctx: Ctx; input: UpdateConnectionInput }): Promise<ConnectionView> {
   assertAdmin(ctx);
   const data = parseInput(UpdateConnectionInput, input);
-  return inTransaction(ctx, async ({ db }) => {
+  const view = await inTransaction(ctx, async ({ db }) => {
     const [row] = await db.select().from(channelConnections).where(and(eq(channelConnections.organizationId, ctx.organizationId), eq(channelConnections.id, data.connectionId)));
     if (!row) throw notFound('No such connection in your organization.');
     const allowed = new Set(secretFieldsOf(row.channel).map((f) => f.name));
@@ -156,13 +156,24 @@ export async function updateConnection({ ctx, input }: { ctx: Ctx; input: Update
     await db.insert(auditLog).values({ organizationId: ctx.organizationId, actor: actorLabel(ctx.actor), action: 'connection.update', subject: row.id, data: { secretsReplaced: replaced.map(([n]) => n), enabled: data.enabled ?? null } });
     return viewOf(updated!);
   });
+  connectionCache.delete(view.webhookKey);
+  return view;
 }
+
+// Webhooks arrive hundreds per second per connection; a secret change reaches other instances within a few seconds.
+const connectionCacheMs = 5_000;
+const connectionCache = new Map<string, { at: number; row: typeof channelConnections.$inferSelect | null }>();
 
 /** The connection behind a webhook URL, with its secrets, for the inbound route only; null when unknown or switched off. */
 export async function findConnectionByWebhookKey(db: Db, key: string): Promise<typeof channelConnections.$inferSelect | null> {
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(key)) return null;
+  const hit = connectionCache.get(key);
+  if (hit && Date.now() - hit.at < connectionCacheMs) return hit.row;
   const [row] = await db.select().from(channelConnections).where(eq(channelConnections.webhookKey, key));
-  return row && row.enabled ? row : null;
+  const found = row && row.enabled ? row : null;
+  // Unknown keys are not cached: a scan of random keys must not grow the map.
+  if (found) connectionCache.set(key, { at: Date.now(), row: found });
+  return found;
 }
 
 /** A simulator connection with its secrets: what a drill needs to sign traffic like the platform would. */

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { customerIdentities, customers, mentions, tickets } from '@/db/schema';
@@ -128,4 +128,15 @@ describe('ingestMentions', () => {
     expect(result).toMatchObject({ accepted: 3_000, duplicates: 0 });
     expect(result.newTicketIds).toHaveLength(1_000);
   });
+
+  it('runs concurrent calls together and still answers each one for its own mentions', async () => {
+    const calls = Array.from({ length: 20 }, (_, i) => ingestMentions({ ctx: system, input: { mentions: [mention({ externalId: `conc-${i % 15}`, author: { externalId: `c${i}`, handle: `conc_${i}` } })] } }));
+    const results = await Promise.all(calls);
+    expect(results.reduce((sum, r) => sum + r.accepted, 0)).toBe(15);
+    expect(results.reduce((sum, r) => sum + r.duplicates, 0)).toBe(5);
+    expect(results.slice(0, 15).every((r) => r.accepted === 1 && r.mentions[0]?.id)).toBe(true);
+    const rows = await database.db.select({ id: mentions.id }).from(mentions).where(and(eq(mentions.organizationId, org.id), like(mentions.externalId, 'conc-%')));
+    expect(rows).toHaveLength(15);
+  });
 });
+

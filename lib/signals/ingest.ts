@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, gte, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { customerIdentities, customers, mentions, purchases, tickets } from '@/db/schema';
@@ -7,10 +7,11 @@ import type { Channel, NormalizedMention } from '@/lib/channels/types';
 import { type Ctx, inTransaction } from '@/lib/context';
 import { type IngestedMention, publish } from '@/lib/events';
 import { assignTickets, loadRoutingCandidates, type TicketToRoute } from '@/lib/routing/assign';
+import { insertJsonRows, updateJsonRows } from '@/lib/signals/bulk';
 import { assessAgitator, type AgitatorAssessment } from '@/lib/signals/agitator';
 import { classifyText, type Classification } from '@/lib/signals/classify';
 import { identityKeysOf } from '@/lib/signals/identity';
-import { scorePriority, type Priority } from '@/lib/signals/priority';
+import { scoreCheckedPriority, type Priority } from '@/lib/signals/priority';
 import { loadListeningSettings, type ListeningSettings } from '@/lib/signals/settings';
 import { parseInput } from '@/lib/validation';
 
@@ -43,45 +44,90 @@ export interface IngestResult {
 class ConcurrentIngest extends Error {}
 
 const dayMs = 86_400_000;
-// Rows per multi-row INSERT: Postgres allows 65,535 parameters per statement; mentions have 29 columns.
-const chunkRows = 1_000;
+// Mentions per INSERT: one JSON parameter each, kept to a few megabytes.
+const chunkRows = 2_500;
+
+/** One mention with where and when it arrived; calls that run together keep their own. */
+type Item = { mention: NormalizedMention; connectionId: string | null; receivedAt: Date; defaultCallingCode: string | undefined };
+
+/** What happened to each item of a run, by position: stored (with what detectors see) or already known. */
+type RunOutcome = { stored: (IngestedMention | null)[]; newTicketIds: string[] };
 
 /**
  * The one ingest path for every channel: dedupe by (organization, channel, externalId) → resolve the customer by
  * identity keys (one customer across channels) → classify with the organization's triggers → score priority with
  * its breakdown (customer value, reach, the last 24 hours on any channel) → group into the customer's open ticket or
  * open one with its SLA target → route new tickets. All in one transaction with multi-row statements; events are
- * published after commit. Duplicates are counted, never errors.
+ * published after commit. Duplicates are counted, never errors. Calls for one organization that arrive while its
+ * previous ingest is still writing are run together in the next transaction (many webhooks, one commit).
  */
 export async function ingestMentions({ ctx, input }: { ctx: Ctx; input: IngestInput }): Promise<IngestResult> {
   const data = parseInput(IngestInput, input);
   const receivedAt = data.receivedAt ?? new Date();
-  const seen = new Set<string>();
-  const unique: NormalizedMention[] = [];
-  for (const mention of data.mentions) {
-    const key = `${mention.channel}\u0000${mention.externalId}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    unique.push(mention);
-  }
-  const repeatedInBatch = data.mentions.length - unique.length;
-  if (unique.length === 0) return { accepted: 0, duplicates: repeatedInBatch, mentions: [], newTicketIds: [] };
+  const items: Item[] = data.mentions.map((mention) => ({ mention, connectionId: data.connectionId ?? null, receivedAt, defaultCallingCode: data.defaultCallingCode }));
+  if (items.length === 0) return { accepted: 0, duplicates: 0, mentions: [], newTicketIds: [] };
+  const outcome = isTransaction(ctx.db) ? await runItems(ctx, items) : await coalesced(ctx, items);
+  const stored = outcome.stored.filter((m): m is IngestedMention => m !== null);
+  return { accepted: stored.length, duplicates: items.length - stored.length, mentions: stored, newTicketIds: outcome.newTicketIds };
+}
 
-  const settings = await loadListeningSettings(ctx.db, ctx.organizationId);
-  let result: IngestResult | undefined;
-  for (let attempt = 0; !result; attempt++) {
+// drizzle transactions expose `rollback`; inside one, the caller owns the commit and nothing is coalesced.
+const isTransaction = (db: Db) => typeof (db as unknown as { rollback?: unknown }).rollback === 'function';
+
+type Waiting = { items: Item[]; resolve: (outcome: RunOutcome) => void; reject: (error: unknown) => void };
+type Lane = { running: boolean; waiting: Waiting[] };
+const lanes = new WeakMap<Db, Map<string, Lane>>();
+
+/** Queues a call on its organization's lane; a lane runs one transaction at a time with everything that waited. */
+function coalesced(ctx: Ctx, items: Item[]): Promise<RunOutcome> {
+  let byOrg = lanes.get(ctx.db);
+  if (!byOrg) lanes.set(ctx.db, (byOrg = new Map()));
+  let lane = byOrg.get(ctx.organizationId);
+  if (!lane) byOrg.set(ctx.organizationId, (lane = { running: false, waiting: [] }));
+  const promise = new Promise<RunOutcome>((resolve, reject) => lane.waiting.push({ items, resolve, reject }));
+  if (!lane.running) void drain(ctx, lane);
+  return promise;
+}
+
+async function drain(ctx: Ctx, lane: Lane): Promise<void> {
+  lane.running = true;
+  while (lane.waiting.length > 0) {
+    const calls = lane.waiting.splice(0);
     try {
-      result = await inTransaction(ctx, (tx) => ingestInTransaction(tx.db, ctx.organizationId, unique, { ...data, receivedAt }, settings));
+      const outcome = await runItems(ctx, calls.flatMap((c) => c.items));
+      let offset = 0;
+      for (const call of calls) {
+        const stored = outcome.stored.slice(offset, offset + call.items.length);
+        offset += call.items.length;
+        const tickets = new Set(stored.flatMap((m) => (m?.ticketId ? [m.ticketId] : [])));
+        call.resolve({ stored, newTicketIds: outcome.newTicketIds.filter((id) => tickets.has(id)) });
+      }
+    } catch (error) {
+      if (calls.length === 1) calls[0]!.reject(error);
+      // One call's failure must not fail the others: run them apart.
+      else for (const call of calls) await runItems(ctx, call.items).then(call.resolve, call.reject);
+    }
+  }
+  lane.running = false;
+}
+
+/** Runs items in one transaction (retried whole when a concurrent ingest stored one of its keys first), then publishes. */
+async function runItems(ctx: Ctx, items: Item[]): Promise<RunOutcome> {
+  const settings = await loadListeningSettings(ctx.db, ctx.organizationId);
+  let outcome: RunOutcome | undefined;
+  for (let attempt = 0; !outcome; attempt++) {
+    try {
+      outcome = await inTransaction(ctx, (tx) => ingestInTransaction(tx.db, ctx.organizationId, items, settings));
     } catch (error) {
       if (!(error instanceof ConcurrentIngest) || attempt >= 4) throw error;
     }
   }
-  result.duplicates += repeatedInBatch;
-  if (result.accepted > 0) {
-    publish('mentions.ingested', { organizationId: ctx.organizationId, mentions: result.mentions });
+  const stored = outcome.stored.filter((m): m is IngestedMention => m !== null);
+  if (stored.length > 0) {
+    publish('mentions.ingested', { organizationId: ctx.organizationId, mentions: stored });
     publish('live.changed', { organizationId: ctx.organizationId, topic: 'queue' });
   }
-  return result;
+  return outcome;
 }
 
 type CustomerState = {
@@ -108,25 +154,35 @@ type TicketState = TicketToRoute & {
   breakdown: Priority['breakdown'];
   slaDueAt: Date;
   topicTerms: string[];
+  createdAt: Date;
   lastMentionAt: Date;
   touched: boolean;
 };
 
-async function ingestInTransaction(db: Db, organizationId: string, batch: NormalizedMention[], input: { connectionId?: string; receivedAt: Date; defaultCallingCode?: string }, settings: ListeningSettings): Promise<IngestResult> {
-  // 1. Deduplicate against what is stored.
+async function ingestInTransaction(db: Db, organizationId: string, items: Item[], settings: ListeningSettings): Promise<RunOutcome> {
+  const stored: (IngestedMention | null)[] = items.map(() => null);
+  // 1. Deduplicate: within the run (the first wins), then against what is stored.
+  const keyOf = (m: NormalizedMention) => `${m.channel}\u0000${m.externalId}`;
+  const firstIndex = new Map<string, number>();
+  items.forEach((item, index) => {
+    if (!firstIndex.has(keyOf(item.mention))) firstIndex.set(keyOf(item.mention), index);
+  });
   const known = new Set<string>();
-  for (const ids of chunks([...new Set(batch.map((m) => m.externalId))], 10_000)) {
+  for (const ids of chunks([...new Set(items.map((item) => item.mention.externalId))], 10_000)) {
     const rows = await db
       .select({ channel: mentions.channel, externalId: mentions.externalId })
       .from(mentions)
       .where(and(eq(mentions.organizationId, organizationId), inArray(mentions.externalId, ids)));
     for (const row of rows) known.add(`${row.channel}\u0000${row.externalId}`);
   }
-  const fresh = batch.filter((m) => !known.has(`${m.channel}\u0000${m.externalId}`)).sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
-  if (fresh.length === 0) return { accepted: 0, duplicates: batch.length, mentions: [], newTicketIds: [] };
+  const fresh = [...firstIndex.entries()]
+    .filter(([key]) => !known.has(key))
+    .map(([, index]) => index)
+    .sort((a, b) => items[a]!.mention.occurredAt.getTime() - items[b]!.mention.occurredAt.getTime());
+  if (fresh.length === 0) return { stored, newTicketIds: [] };
 
   // 2. Who wrote them: identity keys → stored customers.
-  const keysOf = fresh.map((m) => identityKeysOf(m, { defaultCallingCode: input.defaultCallingCode }));
+  const keysOf = fresh.map((index) => identityKeysOf(items[index]!.mention, { defaultCallingCode: items[index]!.defaultCallingCode }));
   const customerOfKey = new Map<string, string>();
   for (const keys of chunks([...new Set(keysOf.flat())], 10_000)) {
     const rows = await db
@@ -135,18 +191,18 @@ async function ingestInTransaction(db: Db, organizationId: string, batch: Normal
       .where(and(eq(customerIdentities.organizationId, organizationId), inArray(customerIdentities.key, keys)));
     for (const row of rows) customerOfKey.set(row.key, row.customerId);
   }
-  const customerState = await loadCustomers(db, organizationId, [...new Set(customerOfKey.values())], fresh[0]!.occurredAt);
+  const customerState = await loadCustomers(db, organizationId, [...new Set(customerOfKey.values())], items[fresh[0]!]!.mention.occurredAt);
   const openTicketOf = await loadOpenTickets(db, organizationId, [...customerState.keys()]);
   const [purchaseData] = await db.select({ any: sql<number>`1` }).from(purchases).where(eq(purchases.organizationId, organizationId)).limit(1);
   const orgHasPurchaseData = purchaseData !== undefined;
 
   const newIdentities: { organizationId: string; customerId: string; key: string }[] = [];
   const rows: (typeof mentions.$inferInsert)[] = [];
-  const ingested: IngestedMention[] = [];
   const ticketState = new Map<string, TicketState>();
   for (const ticket of openTicketOf.values()) ticketState.set(ticket.id, ticket);
 
-  fresh.forEach((mention, i) => {
+  fresh.forEach((index, i) => {
+    const { mention, connectionId, receivedAt } = items[index]!;
     const keys = keysOf[i]!;
     // 3. One customer across channels: the first key already known decides; the others are linked to them.
     const knownId = keys.map((k) => customerOfKey.get(k)).find((id) => id !== undefined);
@@ -182,7 +238,7 @@ async function ingestInTransaction(db: Db, organizationId: string, batch: Normal
       promoted: mention.promoted ?? false,
       hashtags: mention.hashtags,
     });
-    const priority = scorePriority(
+    const priority = scoreCheckedPriority(
       {
         channel: mention.channel,
         occurredAt: mention.occurredAt,
@@ -204,19 +260,19 @@ async function ingestInTransaction(db: Db, organizationId: string, batch: Normal
     customer.touched = true;
 
     // 6. Tickets: the customer's open ticket takes the mention; else a new one with its SLA target.
-    const ticket = groupIntoTicket(ticketState, openTicketOf, customer, mention, text, classification, priority, input.receivedAt, settings);
+    const ticket = groupIntoTicket(ticketState, openTicketOf, customer, mention, text, classification, priority, receivedAt, settings);
 
     const id = randomUUID();
     rows.push({
       id,
       organizationId,
       channel: mention.channel,
-      connectionId: input.connectionId ?? null,
+      connectionId,
       externalId: mention.externalId,
       kind: mention.kind,
       text,
       occurredAt: mention.occurredAt,
-      receivedAt: input.receivedAt,
+      receivedAt,
       authorExternalId: mention.author.externalId,
       authorHandle: mention.author.handle ?? null,
       authorName: mention.author.name ?? null,
@@ -237,7 +293,7 @@ async function ingestInTransaction(db: Db, organizationId: string, batch: Normal
       priorityBreakdown: priority.breakdown,
       raw: storableRaw(mention.raw),
     });
-    ingested.push({
+    stored[index] = {
       id,
       channel: mention.channel,
       occurredAt: mention.occurredAt,
@@ -252,7 +308,7 @@ async function ingestInTransaction(db: Db, organizationId: string, batch: Normal
       authorFollowers: followers ?? null,
       customerId: customer.id,
       ticketId: ticket.id,
-    });
+    };
   });
 
   // 7. Route the new tickets before they are written, so no second statement is needed.
@@ -265,41 +321,47 @@ async function ingestInTransaction(db: Db, organizationId: string, batch: Normal
 
   // 8. Write: customers, identities, tickets, mentions; each as few multi-row statements as Postgres allows.
   const createdCustomers = [...customerState.values()].filter((c) => c.isNew);
-  for (const part of chunks(createdCustomers, chunkRows)) {
-    await db.insert(customers).values(
-      part.map((c) => ({ id: c.id, organizationId, displayName: c.displayName, followers: c.followers, accountCreatedAt: c.accountCreatedAt, agitator: c.agitator, firstSeenAt: c.firstSeenAt, lastContactAt: c.lastContactAt })),
-    );
-  }
-  for (const part of chunks(newIdentities, 5_000)) {
-    const inserted = await db.insert(customerIdentities).values(part).onConflictDoNothing().returning({ id: customerIdentities.id });
-    if (inserted.length !== part.length) throw new ConcurrentIngest();
-  }
-  await updateCustomers(db, [...customerState.values()].filter((c) => !c.isNew && c.touched));
-  for (const part of chunks(newTickets, chunkRows)) {
-    await db.insert(tickets).values(
-      part.map((t) => ({
-        id: t.id,
-        organizationId,
-        customerId: t.customerId,
-        subject: t.subject,
-        channel: t.channel,
-        status: t.status,
-        priority: t.priority,
-        priorityBreakdown: t.breakdown,
-        assigneeId: t.assigneeId,
-        slaDueAt: t.slaDueAt,
-        topicTerms: t.topicTerms,
-        createdAt: input.receivedAt,
-        lastMentionAt: t.lastMentionAt,
-      })),
-    );
-  }
-  await updateTickets(db, [...ticketState.values()].filter((t) => !t.isNew && t.touched));
+  await insertJsonRows(
+    db,
+    customers,
+    createdCustomers.map((c) => ({ id: c.id, organizationId, displayName: c.displayName, lifetimeValueCents: 0, currency: c.currency, followers: c.followers, accountCreatedAt: c.accountCreatedAt, agitator: c.agitator, firstSeenAt: c.firstSeenAt, lastContactAt: c.lastContactAt })),
+  );
+  if ((await insertJsonRows(db, customerIdentities, newIdentities.map((i) => ({ id: randomUUID(), ...i, createdAt: new Date() })), { onConflictDoNothing: true })) !== newIdentities.length) throw new ConcurrentIngest();
+  await updateJsonRows(
+    db,
+    customers,
+    [...customerState.values()].filter((c) => !c.isNew && c.touched).map((c) => ({ id: c.id, followers: c.followers, lastContactAt: c.lastContactAt, accountCreatedAt: c.accountCreatedAt, agitator: c.agitator })),
+    sql`followers = greatest(c.followers, v.followers), last_contact_at = greatest(c.last_contact_at, v.last_contact_at), account_created_at = coalesce(c.account_created_at, v.account_created_at), agitator = v.agitator`,
+  );
+  await insertJsonRows(
+    db,
+    tickets,
+    newTickets.map((t) => ({
+      id: t.id,
+      organizationId,
+      customerId: t.customerId,
+      subject: t.subject,
+      channel: t.channel,
+      status: t.status,
+      priority: t.priority,
+      priorityBreakdown: t.breakdown,
+      assigneeId: t.assigneeId,
+      slaDueAt: t.slaDueAt,
+      topicTerms: t.topicTerms,
+      createdAt: t.createdAt,
+      lastMentionAt: t.lastMentionAt,
+    })),
+  );
+  await updateJsonRows(
+    db,
+    tickets,
+    [...ticketState.values()].filter((t) => !t.isNew && t.touched).map((t) => ({ id: t.id, priority: t.priority, priorityBreakdown: t.breakdown, lastMentionAt: t.lastMentionAt, status: t.status })),
+    sql`priority = v.priority, priority_breakdown = v.priority_breakdown, last_mention_at = greatest(c.last_mention_at, v.last_mention_at), status = v.status`,
+  );
   for (const part of chunks(rows, chunkRows)) {
-    const inserted = await db.insert(mentions).values(part).onConflictDoNothing().returning({ id: mentions.id });
-    if (inserted.length !== part.length) throw new ConcurrentIngest();
+    if ((await insertJsonRows(db, mentions, part, { onConflictDoNothing: true })) !== part.length) throw new ConcurrentIngest();
   }
-  return { accepted: rows.length, duplicates: batch.length - fresh.length, mentions: ingested, newTicketIds: newTickets.map((t) => t.id) };
+  return { stored, newTicketIds: newTickets.map((t) => t.id) };
 }
 
 function newCustomer(mention: NormalizedMention): CustomerState {
@@ -357,6 +419,7 @@ function groupIntoTicket(
     breakdown: priority.breakdown,
     slaDueAt: new Date(receivedAt.getTime() + settings.slaMinutes[mention.channel] * 60_000),
     topicTerms: classification.topicTerms.slice(0, 20),
+    createdAt: receivedAt,
     lastMentionAt: mention.occurredAt,
     language: mention.lang ?? classification.language,
     sentiment: classification.sentiment,
@@ -433,6 +496,7 @@ async function loadOpenTickets(db: Db, organizationId: string, customerIds: stri
         breakdown: t.priorityBreakdown as Priority['breakdown'],
         slaDueAt: t.slaDueAt,
         topicTerms: t.topicTerms,
+        createdAt: t.createdAt,
         lastMentionAt: t.lastMentionAt,
         language: 'unknown',
         sentiment: 0,
@@ -442,33 +506,6 @@ async function loadOpenTickets(db: Db, organizationId: string, customerIds: stri
     }
   }
   return open;
-}
-
-async function updateCustomers(db: Db, changed: CustomerState[]): Promise<void> {
-  for (const part of chunks(changed, 2_000)) {
-    const values = sql.join(
-      part.map((c) => sql`(${c.id}::uuid, ${c.followers}::int, ${c.lastContactAt?.toISOString() ?? null}::timestamptz, ${c.accountCreatedAt?.toISOString() ?? null}::timestamptz, ${JSON.stringify(c.agitator)}::jsonb)`),
-      sql`, `,
-    );
-    await db.execute(sql`update customers as c set
-      followers = greatest(c.followers, v.followers),
-      last_contact_at = greatest(c.last_contact_at, v.last_contact_at),
-      account_created_at = coalesce(c.account_created_at, v.account_created_at),
-      agitator = v.agitator
-      from (values ${values}) as v(id, followers, last_contact_at, account_created_at, agitator) where c.id = v.id`);
-  }
-}
-
-async function updateTickets(db: Db, changed: TicketState[]): Promise<void> {
-  for (const part of chunks(changed, 2_000)) {
-    const values: SQL = sql.join(
-      part.map((t) => sql`(${t.id}::uuid, ${t.priority}::int, ${JSON.stringify(t.breakdown)}::jsonb, ${t.lastMentionAt.toISOString()}::timestamptz, ${t.status}::text)`),
-      sql`, `,
-    );
-    await db.execute(sql`update tickets as t set
-      priority = v.priority, priority_breakdown = v.breakdown, last_mention_at = greatest(t.last_mention_at, v.last_mention_at), status = v.status
-      from (values ${values}) as v(id, priority, breakdown, last_mention_at, status) where t.id = v.id`);
-  }
 }
 
 function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {

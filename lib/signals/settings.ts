@@ -53,8 +53,20 @@ export function mergeSettings(stored: { classification?: Record<string, unknown>
   };
 }
 
-/** The organization's listening settings merged with the defaults. */
+// Ingest reads settings on every run; a few seconds of staleness on other instances is fine, and this one is told at once.
+const cacheMs = 5_000;
+const cache = new Map<string, { at: number; settings: ListeningSettings }>();
+
+/** The organization's listening settings merged with the defaults (cached for a few seconds; saving clears it here). */
 export async function loadListeningSettings(db: Db, organizationId: string): Promise<ListeningSettings> {
+  const hit = cache.get(organizationId);
+  if (hit && Date.now() - hit.at < cacheMs) return hit.settings;
+  const settings = await readListeningSettings(db, organizationId);
+  cache.set(organizationId, { at: Date.now(), settings });
+  return settings;
+}
+
+async function readListeningSettings(db: Db, organizationId: string): Promise<ListeningSettings> {
   const [row] = await db
     .select({ classification: organizationSettings.classification, priorityWeights: organizationSettings.priorityWeights, slaMinutes: organizationSettings.slaMinutes })
     .from(organizationSettings)
@@ -77,8 +89,8 @@ export async function updateListeningSettings({ ctx, input }: { ctx: Ctx; input:
   if (ctx.actor.type !== 'member') throw forbidden('Only a signed-in admin can change settings.');
   assertCan(ctx.actor.role, 'settings.manage');
   const data = parseInput(UpdateListeningSettingsInput, input);
-  return inTransaction(ctx, async ({ db }) => {
-    const current = await loadListeningSettings(db, ctx.organizationId);
+  const saved = await inTransaction(ctx, async ({ db }) => {
+    const current = await readListeningSettings(db, ctx.organizationId);
     const triggers = Object.fromEntries(triggerCategories.map((category) => [category, { ...current.triggers[category], ...(data.triggers[category] ?? {}) }]));
     const values = {
       organizationId: ctx.organizationId,
@@ -94,4 +106,6 @@ export async function updateListeningSettings({ ctx, input }: { ctx: Ctx; input:
     await db.insert(auditLog).values({ organizationId: ctx.organizationId, actor: actorLabel(ctx.actor), action: 'settings.update', data: { slaMinutes: values.slaMinutes, priorityWeights: values.priorityWeights } });
     return mergeSettings(values);
   });
+  cache.delete(ctx.organizationId);
+  return saved;
 }
