@@ -33,8 +33,13 @@ function SecretInputs({ fields, set }: { fields: Field[]; set?: Record<string, b
 
 /** Creates a connection for a channel; the webhook URL and generated secrets are shown once. */
 export function CreateConnectionForm({ action, fieldsByChannel, channelNames, origin }: { action: Action<CreateConnectionState>; fieldsByChannel: Record<string, Field[]>; channelNames: Record<string, string>; origin: string }) {
-  const [state, formAction, pending] = useActionState(action, null);
   const [channel, setChannel] = useState('x');
+  // The form resets after a successful action; the channel (which decides the secret fields) resets with it.
+  const [state, formAction, pending] = useActionState(async (previous: CreateConnectionState, form: FormData) => {
+    const result = await action(previous, form);
+    if (result?.ok) setChannel('x');
+    return result;
+  }, null);
   return (
     <form action={formAction} className="stack" aria-label="Connect a channel">
       <Refusal state={state} />
