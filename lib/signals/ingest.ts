@@ -85,12 +85,15 @@ function coalesced(ctx: Ctx, items: Item[]): Promise<RunOutcome> {
   let lane = byOrg.get(ctx.organizationId);
   if (!lane) byOrg.set(ctx.organizationId, (lane = { running: false, waiting: [] }));
   const promise = new Promise<RunOutcome>((resolve, reject) => lane.waiting.push({ items, resolve, reject }));
-  if (!lane.running) void drain(ctx, lane);
+  if (!lane.running) {
+    lane.running = true;
+    // Let the requests already read in this turn of the event loop join the first run.
+    setImmediate(() => void drain(ctx, lane));
+  }
   return promise;
 }
 
 async function drain(ctx: Ctx, lane: Lane): Promise<void> {
-  lane.running = true;
   while (lane.waiting.length > 0) {
     const calls = lane.waiting.splice(0);
     try {
