@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { agentProfiles, members, tickets, users } from '@/db/schema';
 import type { Channel } from '@/lib/channels/types';
@@ -46,6 +46,8 @@ export async function loadRoutingCandidates(db: Db, organizationId: string): Pro
       onDuty: agentProfiles.onDuty,
       csat: agentProfiles.csat,
       avgResponseSeconds: agentProfiles.avgResponseSeconds,
+      // Current load in the same statement: one round trip per routing.
+      openTickets: sql<number>`(select count(*)::int from ${tickets} where ${tickets.assigneeId} = ${members.id} and ${tickets.status} <> 'resolved')`,
     })
     .from(members)
     .innerJoin(users, eq(users.id, members.userId))
@@ -53,13 +55,7 @@ export async function loadRoutingCandidates(db: Db, organizationId: string): Pro
     .where(and(eq(members.organizationId, organizationId), inArray(members.role, ['agent', 'lead'])));
   // Leads take tickets only when they have a profile saying so; agents take them by default.
   const eligible = rows.filter((r) => (r.onDuty ?? r.role === 'agent') === true);
-  if (eligible.length === 0) return [];
-  const loads = await db
-    .select({ memberId: tickets.assigneeId, n: sql<number>`count(*)::int` })
-    .from(tickets)
-    .where(and(eq(tickets.organizationId, organizationId), ne(tickets.status, 'resolved'), inArray(tickets.assigneeId, eligible.map((r) => r.memberId))))
-    .groupBy(tickets.assigneeId);
-  const loadOf = new Map(loads.map((l) => [l.memberId, Number(l.n)]));
+  const loadOf = new Map(eligible.map((r) => [r.memberId, Number(r.openTickets)]));
   return eligible.map((r) => ({
     memberId: r.memberId,
     name: r.name,

@@ -164,40 +164,45 @@ type TicketState = TicketToRoute & {
 
 async function ingestInTransaction(db: Db, organizationId: string, items: Item[], settings: ListeningSettings): Promise<RunOutcome> {
   const stored: (IngestedMention | null)[] = items.map(() => null);
-  // 1. Deduplicate: within the run (the first wins), then against what is stored.
+  // 1. Deduplicate: within the run (the first wins), then against what is stored (below, with the other reads).
   const keyOf = (m: NormalizedMention) => `${m.channel}\u0000${m.externalId}`;
   const firstIndex = new Map<string, number>();
   items.forEach((item, index) => {
     if (!firstIndex.has(keyOf(item.mention))) firstIndex.set(keyOf(item.mention), index);
   });
+  // 2. Who wrote them: identity keys. The reads that do not depend on each other go out together (postgres.js
+  // pipelines them on the transaction's connection).
+  const candidates = [...firstIndex.values()];
+  const keysByIndex = new Map(candidates.map((index) => [index, identityKeysOf(items[index]!.mention, { defaultCallingCode: items[index]!.defaultCallingCode })]));
   const known = new Set<string>();
-  for (const ids of chunks([...new Set(items.map((item) => item.mention.externalId))], 10_000)) {
-    const rows = await db
-      .select({ channel: mentions.channel, externalId: mentions.externalId })
-      .from(mentions)
-      .where(and(eq(mentions.organizationId, organizationId), inArray(mentions.externalId, ids)));
-    for (const row of rows) known.add(`${row.channel}\u0000${row.externalId}`);
-  }
-  const fresh = [...firstIndex.entries()]
-    .filter(([key]) => !known.has(key))
-    .map(([, index]) => index)
-    .sort((a, b) => items[a]!.mention.occurredAt.getTime() - items[b]!.mention.occurredAt.getTime());
-  if (fresh.length === 0) return { stored, newTicketIds: [] };
-
-  // 2. Who wrote them: identity keys → stored customers.
-  const keysOf = fresh.map((index) => identityKeysOf(items[index]!.mention, { defaultCallingCode: items[index]!.defaultCallingCode }));
   const customerOfKey = new Map<string, string>();
-  for (const keys of chunks([...new Set(keysOf.flat())], 10_000)) {
-    const rows = await db
-      .select({ key: customerIdentities.key, customerId: customerIdentities.customerId })
-      .from(customerIdentities)
-      .where(and(eq(customerIdentities.organizationId, organizationId), inArray(customerIdentities.key, keys)));
-    for (const row of rows) customerOfKey.set(row.key, row.customerId);
-  }
-  const customerState = await loadCustomers(db, organizationId, [...new Set(customerOfKey.values())], items[fresh[0]!]!.mention.occurredAt);
-  const openTicketOf = await loadOpenTickets(db, organizationId, [...customerState.keys()]);
-  const [purchaseData] = await db.select({ any: sql<number>`1` }).from(purchases).where(eq(purchases.organizationId, organizationId)).limit(1);
-  const orgHasPurchaseData = purchaseData !== undefined;
+  const [, , purchaseData] = await Promise.all([
+    Promise.all(
+      [...chunks([...new Set(candidates.map((index) => items[index]!.mention.externalId))], 10_000)].map(async (ids) => {
+        const rows = await db
+          .select({ channel: mentions.channel, externalId: mentions.externalId })
+          .from(mentions)
+          .where(and(eq(mentions.organizationId, organizationId), inArray(mentions.externalId, ids)));
+        for (const row of rows) known.add(`${row.channel}\u0000${row.externalId}`);
+      }),
+    ),
+    Promise.all(
+      [...chunks([...new Set([...keysByIndex.values()].flat())], 10_000)].map(async (keys) => {
+        const rows = await db
+          .select({ key: customerIdentities.key, customerId: customerIdentities.customerId })
+          .from(customerIdentities)
+          .where(and(eq(customerIdentities.organizationId, organizationId), inArray(customerIdentities.key, keys)));
+        for (const row of rows) customerOfKey.set(row.key, row.customerId);
+      }),
+    ),
+    db.select({ any: sql<number>`1` }).from(purchases).where(eq(purchases.organizationId, organizationId)).limit(1),
+  ]);
+  const orgHasPurchaseData = purchaseData.length > 0;
+  const fresh = candidates.filter((index) => !known.has(keyOf(items[index]!.mention))).sort((a, b) => items[a]!.mention.occurredAt.getTime() - items[b]!.mention.occurredAt.getTime());
+  if (fresh.length === 0) return { stored, newTicketIds: [] };
+  const keysOf = fresh.map((index) => keysByIndex.get(index)!);
+  const knownCustomers = [...new Set(keysOf.flat().flatMap((k) => customerOfKey.get(k) ?? []))];
+  const [customerState, openTicketOf] = await Promise.all([loadCustomers(db, organizationId, knownCustomers, items[fresh[0]!]!.mention.occurredAt), loadOpenTickets(db, organizationId, knownCustomers)]);
 
   const newIdentities: { organizationId: string; customerId: string; key: string }[] = [];
   const rows: (typeof mentions.$inferInsert)[] = [];
@@ -444,35 +449,37 @@ async function loadCustomers(db: Db, organizationId: string, ids: string[], earl
   const state = new Map<string, CustomerState>();
   if (ids.length === 0) return state;
   for (const part of chunks(ids, 10_000)) {
-    const rows = await db
-      .select({
-        id: customers.id,
-        displayName: customers.displayName,
-        lifetimeValueCents: customers.lifetimeValueCents,
-        currency: customers.currency,
-        followers: customers.followers,
-        accountCreatedAt: customers.accountCreatedAt,
-        firstSeenAt: customers.firstSeenAt,
-        lastContactAt: customers.lastContactAt,
-        agitator: customers.agitator,
-      })
-      .from(customers)
-      .where(and(eq(customers.organizationId, organizationId), inArray(customers.id, part)));
+    const [rows, counts, history] = await Promise.all([
+      db
+        .select({
+          id: customers.id,
+          displayName: customers.displayName,
+          lifetimeValueCents: customers.lifetimeValueCents,
+          currency: customers.currency,
+          followers: customers.followers,
+          accountCreatedAt: customers.accountCreatedAt,
+          firstSeenAt: customers.firstSeenAt,
+          lastContactAt: customers.lastContactAt,
+          agitator: customers.agitator,
+        })
+        .from(customers)
+        .where(and(eq(customers.organizationId, organizationId), inArray(customers.id, part))),
+      db
+        .select({ customerId: purchases.customerId, n: sql<number>`count(*)::int` })
+        .from(purchases)
+        .where(and(eq(purchases.organizationId, organizationId), inArray(purchases.customerId, part)))
+        .groupBy(purchases.customerId),
+      // Earlier contacts on any channel: what cross-channel priority and the posting rate look at.
+      db
+        .select({ customerId: mentions.customerId, channel: mentions.channel, occurredAt: mentions.occurredAt })
+        .from(mentions)
+        .where(and(eq(mentions.organizationId, organizationId), inArray(mentions.customerId, part), gte(mentions.occurredAt, new Date(earliest.getTime() - dayMs)))),
+    ]);
     for (const row of rows) state.set(row.id, { ...row, agitator: (row.agitator as AgitatorAssessment | null) ?? null, isNew: false, purchaseCount: 0, contacts: [], touched: false });
-    const counts = await db
-      .select({ customerId: purchases.customerId, n: sql<number>`count(*)::int` })
-      .from(purchases)
-      .where(and(eq(purchases.organizationId, organizationId), inArray(purchases.customerId, part)))
-      .groupBy(purchases.customerId);
     for (const row of counts) {
       const customer = state.get(row.customerId);
       if (customer) customer.purchaseCount = Number(row.n);
     }
-    // Earlier contacts on any channel: what cross-channel priority and the posting rate look at.
-    const history = await db
-      .select({ customerId: mentions.customerId, channel: mentions.channel, occurredAt: mentions.occurredAt })
-      .from(mentions)
-      .where(and(eq(mentions.organizationId, organizationId), inArray(mentions.customerId, part), gte(mentions.occurredAt, new Date(earliest.getTime() - dayMs))));
     for (const row of history) if (row.customerId) state.get(row.customerId)?.contacts.push({ channel: row.channel, occurredAt: row.occurredAt });
   }
   return state;
