@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '@/lib/config';
 import { startNotificationDelivery } from '@/lib/crises/notify-delivery';
 import { startLiveDetection } from '@/lib/detection/service';
 import { seedDemoIfEmpty } from '@/lib/orgs/demo';
+import { startSlaEscalation } from '@/lib/routing/escalate';
 import { setRuntime } from '@/lib/runtime';
 
 const log = (message: string) => console.log(`[stormdesk] ${message}`);
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   log(database.kind === 'postgres' ? `database: Postgres (migrations applied)` : `database: embedded PGlite in ${config.dataDir}/db (migrations applied)`);
   if (config.authSecretSource !== 'environment') log(`auth secret: ${config.authSecretSource === 'generated' ? 'generated and kept' : 'read from'} ${config.dataDir}/auth-secret`);
   if (config.seedDemo && (await seedDemoIfEmpty(db))) log('demo organization "Demo Air" created (accounts in the README)');
+  const stopSlaEscalation = startSlaEscalation(db, log);
 
   const app = next({ dev: config.dev, hostname: 'localhost', port: config.port, dir: process.cwd() });
   await app.prepare();
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
     await rooms.close();
     await detection.stop();
     await delivery.stop();
+    stopSlaEscalation();
     server.closeAllConnections();
     await app.close?.();
     await database.close();

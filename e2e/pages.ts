@@ -237,3 +237,51 @@ export class RoomPage {
 function escapeRegExp(text: string) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** The admin's channels page: connections, API keys, drills, imports. */
+export class ChannelsAdminPage {
+  constructor(readonly page: Page) {}
+
+  async open() {
+    await this.page.goto('/admin/channels');
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Channels' })).toBeVisible();
+  }
+
+  /** Runs a drill scenario by its title and waits for the report. */
+  async runDrill(title: string) {
+    const form = this.page.getByRole('form', { name: 'Run a drill' });
+    await form.getByLabel('Scenario').selectOption({ label: title });
+    await form.getByRole('button', { name: 'Run drill' }).click();
+    const report = this.page.getByTestId('drill-report');
+    await expect(report).toBeVisible({ timeout: 60_000 });
+    return report;
+  }
+
+  /** Creates an API key and returns it (shown once). */
+  async createApiKey(name: string): Promise<string> {
+    const form = this.page.getByRole('form', { name: 'Create an API key' });
+    await form.getByLabel('What uses it').fill(name);
+    await form.getByRole('button', { name: 'Create key' }).click();
+    return (await this.page.getByTestId('new-api-key').textContent()) ?? '';
+  }
+}
+
+/** The unified queue. */
+export class QueuePage {
+  constructor(readonly page: Page) {}
+
+  async open(query = '') {
+    await this.page.goto(`/queue${query}`);
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Queue' })).toBeVisible();
+  }
+
+  rows() {
+    return this.page.getByTestId('queue-row');
+  }
+
+  /** Opens the ticket in the given row (0 = most urgent). */
+  async openTicket(index = 0) {
+    await this.rows().nth(index).getByTestId('ticket-link').click();
+    await expect(this.page.getByTestId('priority-table')).toBeVisible();
+  }
+}

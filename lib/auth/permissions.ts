@@ -53,10 +53,14 @@ export interface NavItem {
 /** Navigation, in order; each role sees the items its permissions allow. */
 export const navigation: readonly NavItem[] = [
   { href: '/', label: 'Overview', permission: 'notes.read' },
+  { href: '/queue', label: 'Queue', permission: 'queue.read' },
+  { href: '/customers', label: 'Customers', permission: 'queue.read' },
   { href: '/dashboard', label: 'Dashboard', permission: 'dashboard.read' },
   { href: '/crises', label: 'Crises', permission: 'crisis.read' },
   { href: '/notes', label: 'Team notes', permission: 'notes.read' },
   { href: '/admin/members', label: 'Members', permission: 'members.manage' },
+  { href: '/admin/channels', label: 'Channels', permission: 'channels.manage' },
+  { href: '/admin/settings', label: 'Settings', permission: 'settings.manage' },
   { href: '/admin/audit', label: 'Audit log', permission: 'audit.read' },
   { href: '/admin/protocols', label: 'Protocols', permission: 'protocols.manage' },
   { href: '/admin/detection', label: 'Detection', permission: 'settings.manage' },

@@ -8,11 +8,16 @@ export type MentionCategory = z.infer<typeof MentionCategory>;
 export const guessedLanguages = ['en', 'es', 'pt', 'unknown'] as const;
 export type GuessedLanguage = (typeof guessedLanguages)[number];
 
-type Lang = Exclude<GuessedLanguage, 'unknown'>;
-type TriggerSet = Record<'complaint' | 'question' | 'praise', Record<Lang, string[]>>;
+/** Languages trigger phrases are configured in. */
+export const triggerLanguages = ['en', 'es', 'pt'] as const;
+type Lang = (typeof triggerLanguages)[number];
+/** Trigger categories, each with phrases per language. */
+export const triggerCategories = ['complaint', 'question', 'praise'] as const;
+export type TriggerSet = Record<(typeof triggerCategories)[number], Record<Lang, string[]>>;
 
 // A trailing '*' matches any ending of the last word ("refund*" matches "refunded"); matching ignores case and accents.
-const defaultTriggersByLanguage: TriggerSet = {
+/** The built-in trigger phrases per category and language; organizations override them per language in settings. */
+export const defaultTriggersByLanguage: TriggerSet = {
   complaint: {
     en: ['help', 'refund*', 'lost', 'never again', 'worst', 'terrible', 'awful', 'horrible', 'disgrace*', 'unacceptable', 'ridiculous', 'scam', 'cancel*', 'delayed', 'broken', 'damaged', 'missing', 'not happy', 'disappointed', 'furious', 'complaint', 'still waiting', 'no answer', 'no response', 'nobody answers', 'no one answers', 'compensation', 'overcharged', 'charged twice', 'thanks for nothing', 'useless', 'shame on you', 'boycott'],
     es: ['ayuda', 'reembolso', 'devolucion', 'perdido', 'perdida', 'perdieron', 'extraviada', 'extraviado', 'nunca mas', 'peor', 'pesimo', 'pesima', 'horrible', 'terrible', 'verguenza', 'inaceptable', 'ridiculo', 'estafa', 'cancelado', 'cancelada', 'retraso', 'roto', 'rota', 'no llego', 'reclamacion', 'queja', 'sigo esperando', 'nadie responde', 'nadie contesta', 'indemnizacion', 'cobro doble', 'no estoy contento', 'decepcionado', 'decepcionada', 'harto', 'harta'],
@@ -82,19 +87,30 @@ const positiveEmoji = /[😀😃😄😁😊🙂😍🥰😘❤💖💙💚👍�
 const negativeEmoji = /[😡🤬😠😤👎💩😞😢😭💔🙄😒🤮😩😫]/gu;
 
 type CompiledTrigger = { phrase: string; words: string[]; prefix: boolean };
+/** Triggers indexed by their first word, so a text is scanned once instead of once per trigger. */
+type CompiledSet = { triggers: CompiledTrigger[]; byFirstWord: Map<string, number[]>; firstWordIsPrefix: number[] };
 
-function compile(phrases: readonly string[]): CompiledTrigger[] {
-  return phrases.flatMap((phrase) => {
+function compile(phrases: readonly string[]): CompiledSet {
+  const triggers = phrases.flatMap((phrase) => {
     const prefix = phrase.trim().endsWith('*');
     const words = wordsOf(foldText(phrase.replace(/\*\s*$/, '')));
     return words.length ? [{ phrase, words, prefix }] : [];
   });
+  const byFirstWord = new Map<string, number[]>();
+  const firstWordIsPrefix: number[] = [];
+  triggers.forEach((trigger, index) => {
+    if (trigger.prefix && trigger.words.length === 1) firstWordIsPrefix.push(index);
+    else byFirstWord.set(trigger.words[0]!, [...(byFirstWord.get(trigger.words[0]!) ?? []), index]);
+  });
+  return { triggers, byFirstWord, firstWordIsPrefix };
 }
 
-// Organization settings are read once per options object, not once per mention.
-const compiledCache = new WeakMap<ClassifyOptions, Record<'complaint' | 'question' | 'praise', CompiledTrigger[]>>();
+type Compiled = Record<'complaint' | 'question' | 'praise', CompiledSet>;
 
-function compiledTriggersOf(options: ClassifyOptions): Record<'complaint' | 'question' | 'praise', CompiledTrigger[]> {
+// Organization settings are read once per options object, not once per mention.
+const compiledCache = new WeakMap<ClassifyOptions, Compiled>();
+
+function compiledTriggersOf(options: ClassifyOptions): Compiled {
   const cached = compiledCache.get(options);
   if (cached) return cached;
   const { triggers } = ClassifyOptions.parse(options);
@@ -103,23 +119,30 @@ function compiledTriggersOf(options: ClassifyOptions): Record<'complaint' | 'que
   return compiled;
 }
 
-// Positions of tokens each match covers, so one word is never counted twice for sentiment.
-function findMatches(tokens: readonly string[], triggers: readonly CompiledTrigger[], covered: Set<number>): string[] {
-  const found: string[] = [];
-  for (const trigger of triggers) {
-    const n = trigger.words.length;
-    for (let start = 0; start + n <= tokens.length; start++) {
-      const hit = trigger.words.every((word, k) => {
-        const token = tokens[start + k] ?? '';
-        return trigger.prefix && k === n - 1 ? token.startsWith(word) : token === word;
-      });
-      if (!hit) continue;
-      found.push(trigger.phrase);
-      for (let k = 0; k < n; k++) covered.add(start + k);
-      break;
-    }
+function matchesAt(trigger: CompiledTrigger, tokens: readonly string[], start: number): boolean {
+  const n = trigger.words.length;
+  if (start + n > tokens.length) return false;
+  return trigger.words.every((word, k) => {
+    const token = tokens[start + k] ?? '';
+    return trigger.prefix && k === n - 1 ? token.startsWith(word) : token === word;
+  });
+}
+
+// Each trigger counts once, at its first occurrence; the positions it covers are recorded so one word is never
+// counted twice for sentiment. Found phrases come back in the configured order.
+function findMatches(tokens: readonly string[], set: CompiledSet, covered: Set<number>): string[] {
+  const firstHit = new Map<number, number>();
+  for (let start = 0; start < tokens.length; start++) {
+    for (const index of set.byFirstWord.get(tokens[start]!) ?? []) if (!firstHit.has(index) && matchesAt(set.triggers[index]!, tokens, start)) firstHit.set(index, start);
+    for (const index of set.firstWordIsPrefix) if (!firstHit.has(index) && matchesAt(set.triggers[index]!, tokens, start)) firstHit.set(index, start);
   }
-  return found;
+  return [...firstHit.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([index, start]) => {
+      const trigger = set.triggers[index]!;
+      for (let k = 0; k < trigger.words.length; k++) covered.add(start + k);
+      return trigger.phrase;
+    });
 }
 
 /** Guesses English, Spanish or Portuguese from function words, trigger words and spelling; 'unknown' when the evidence is thin or tied. */

@@ -108,3 +108,11 @@ describe('scorePriority', () => {
     expect(everything.score).toBe(100);
   });
 });
+
+describe('scoreCheckedPriority', () => {
+  it('gives the same score and reasons as scorePriority for checked input', async () => {
+    const { scoreCheckedPriority, PriorityInput } = await import('@/lib/signals/priority');
+    const input = tweetInput(complaint, { earlierContacts: [{ channel: 'email', occurredAt: hoursBefore(3) }], promoted: true });
+    expect(scoreCheckedPriority(PriorityInput.parse(input), defaultPriorityWeights)).toEqual(scorePriority(input));
+  });
+});

@@ -72,8 +72,14 @@ const hour = 3_600_000;
  * whether they already contacted us elsewhere, whether the post is promoted or spreading unusually, and the agitator assessment.
  */
 export function scorePriority(input: PriorityInput, weights: PriorityWeights = defaultPriorityWeights): Priority {
-  const p = PriorityInput.parse(input);
-  const w = PriorityWeights.parse(weights);
+  return scoreCheckedPriority(PriorityInput.parse(input), PriorityWeights.parse(weights));
+}
+
+/** Input that already satisfies `PriorityInput` with its defaults filled in, as the ingest pipeline builds it. */
+export type CheckedPriorityInput = z.output<typeof PriorityInput>;
+
+/** `scorePriority` for input and weights already validated (ingest builds thousands per second from checked data). */
+export function scoreCheckedPriority(p: CheckedPriorityInput, w: PriorityWeights): Priority {
   const breakdown = priorityFactors.map((factor): PriorityBreakdownItem => {
     const { points, reason } = scoreFactor(factor, p, w);
     return { factor, points: Math.round(points * 10) / 10, reason };

@@ -1,0 +1,99 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { scenarios } from '@/scripts/scenarios';
+import { type ActionResult, runAsMember } from '@/lib/auth/session';
+import { type ConnectionView, createApiKey, createConnection, revokeApiKey, updateConnection } from '@/lib/channels/connections';
+import { runDrill } from '@/lib/channels/drill';
+import type { DrillReport } from '@/lib/channels/scenarios';
+import { invalidInput } from '@/lib/errors';
+import { importMentionsCsv } from '@/lib/signals/csv-import';
+import { importPurchases, parsePurchasesCsv } from '@/lib/signals/purchases';
+
+const text = (form: FormData, name: string) => String(form.get(name) ?? '');
+const secretsOf = (form: FormData) => Object.fromEntries([...form.entries()].filter(([name, value]) => name.startsWith('secret:') && typeof value === 'string').map(([name, value]) => [name.slice(7), value as string]));
+
+export type CreateConnectionState = ActionResult<{ connection: ConnectionView; generatedSecrets: Record<string, string> }> | null;
+
+/** Creates a channel connection; generated secrets come back this once. */
+export async function createConnectionAction(_: CreateConnectionState, form: FormData): Promise<CreateConnectionState> {
+  const result = await runAsMember((ctx) => createConnection({ ctx, input: { channel: text(form, 'channel') as never, name: text(form, 'name'), externalAccountId: text(form, 'externalAccountId') || undefined, secrets: secretsOf(form) } }));
+  if (result.ok) revalidatePath('/admin/channels');
+  return result;
+}
+
+export type UpdateConnectionState = ActionResult<{ name: string }> | null;
+
+/** Replaces pasted secrets (empty fields keep the stored ones) and switches the connection on or off. */
+export async function updateConnectionAction(_: UpdateConnectionState, form: FormData): Promise<UpdateConnectionState> {
+  const result = await runAsMember(async (ctx) => {
+    const view = await updateConnection({ ctx, input: { connectionId: text(form, 'connectionId'), secrets: secretsOf(form), enabled: form.get('enabled') === 'on' } });
+    return { name: view.name };
+  });
+  if (result.ok) revalidatePath('/admin/channels');
+  return result;
+}
+
+export type CreateApiKeyState = ActionResult<{ name: string; key: string }> | null;
+
+/** Creates a batch API key, shown once. */
+export async function createApiKeyAction(_: CreateApiKeyState, form: FormData): Promise<CreateApiKeyState> {
+  const result = await runAsMember(async (ctx) => {
+    const created = await createApiKey({ ctx, input: { name: text(form, 'name') } });
+    return { name: created.name, key: created.key };
+  });
+  if (result.ok) revalidatePath('/admin/channels');
+  return result;
+}
+
+/** Revokes an API key. */
+export async function revokeApiKeyAction(keyId: string): Promise<ActionResult<null>> {
+  const result = await runAsMember(async (ctx) => {
+    await revokeApiKey({ ctx, input: { keyId } });
+    return null;
+  });
+  if (result.ok) revalidatePath('/admin/channels');
+  return result;
+}
+
+export type DrillState = ActionResult<DrillReport & { purchases: number; title: string }> | null;
+
+/** Runs a drill scenario through this server's own webhook endpoints. */
+export async function runDrillAction(_: DrillState, form: FormData): Promise<DrillState> {
+  return runAsMember(async (ctx) => {
+    const scenario = scenarios[text(form, 'scenario')];
+    if (!scenario) throw invalidInput('Choose a scenario.');
+    // The drill talks to this very process, like a platform would, on the port it listens on.
+    const baseUrl = `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
+    const report = await runDrill({ ctx, input: { scenario, baseUrl } });
+    return { ...report, title: scenario.title };
+  });
+}
+
+export type ImportState = ActionResult<{ summary: string }> | null;
+
+async function csvOf(form: FormData): Promise<string> {
+  const file = form.get('file');
+  if (file instanceof File && file.size > 0) return file.text();
+  const pasted = text(form, 'csv');
+  if (!pasted.trim()) throw invalidInput('Choose a CSV file or paste its content.');
+  return pasted;
+}
+
+/** Imports a CSV of mentions through the ingest path. */
+export async function importMentionsAction(_: ImportState, form: FormData): Promise<ImportState> {
+  const result = await runAsMember(async (ctx) => {
+    const r = await importMentionsCsv({ ctx, input: { csv: await csvOf(form) } });
+    return { summary: `${r.accepted} mentions imported, ${r.duplicates} already known.` };
+  });
+  if (result.ok) revalidatePath('/queue');
+  return result;
+}
+
+/** Imports a CSV of purchases and recomputes lifetime values. */
+export async function importPurchasesAction(_: ImportState, form: FormData): Promise<ImportState> {
+  return runAsMember(async (ctx) => {
+    const r = await importPurchases({ ctx, input: { purchases: parsePurchasesCsv(await csvOf(form)) } });
+    return { summary: `${r.imported} purchases imported (${r.duplicates} already known) for ${r.customersUpdated} customers.` };
+  });
+}

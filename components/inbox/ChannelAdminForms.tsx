@@ -1,0 +1,210 @@
+'use client';
+
+import { useActionState, useState, useTransition } from 'react';
+import type { CreateApiKeyState, CreateConnectionState, DrillState, ImportState, UpdateConnectionState } from '@/app/(app)/admin/channels/actions';
+import type { ActionResult } from '@/lib/auth/session';
+
+type Field = { name: string; label: string; generated: boolean };
+type Action<S> = (state: S, form: FormData) => Promise<S>;
+
+function Refusal({ state }: { state: { ok: boolean; error?: string } | null }) {
+  if (!state || state.ok) return null;
+  return (
+    <div role="alert" className="alert alert-error">
+      {state.error}
+    </div>
+  );
+}
+
+/** Secret inputs: write-only (never prefilled), with what is stored shown beside them. */
+function SecretInputs({ fields, set }: { fields: Field[]; set?: Record<string, boolean> }) {
+  return (
+    <>
+      {fields.map((f) => (
+        <label key={f.name} className="field">
+          {f.label}
+          {set && <span className="small muted">{set[f.name] ? 'stored — type to replace' : 'not set'}</span>}
+          <input name={`secret:${f.name}`} type="password" autoComplete="off" placeholder={!set && f.generated ? 'generated if empty' : ''} />
+        </label>
+      ))}
+    </>
+  );
+}
+
+/** Creates a connection for a channel; the webhook URL and generated secrets are shown once. */
+export function CreateConnectionForm({ action, fieldsByChannel, channelNames, origin }: { action: Action<CreateConnectionState>; fieldsByChannel: Record<string, Field[]>; channelNames: Record<string, string>; origin: string }) {
+  const [channel, setChannel] = useState('x');
+  // The form resets after a successful action; the channel (which decides the secret fields) resets with it.
+  const [state, formAction, pending] = useActionState(async (previous: CreateConnectionState, form: FormData) => {
+    const result = await action(previous, form);
+    if (result?.ok) setChannel('x');
+    return result;
+  }, null);
+  return (
+    <form action={formAction} className="stack" aria-label="Connect a channel">
+      <Refusal state={state} />
+      {state?.ok && (
+        <div role="status" className="alert alert-ok stack" style={{ gap: '0.4rem' }}>
+          <span>
+            {state.data.connection.name} is connected. Give the platform this webhook URL: <code data-testid="new-webhook-url">{origin + state.data.connection.webhookPath}</code>
+          </span>
+          {Object.entries(state.data.generatedSecrets).map(([name, value]) => (
+            <span key={name}>
+              Generated {name}, shown only now: <span className="secret-once">{value}</span>
+            </span>
+          ))}
+        </div>
+      )}
+      <div className="form-row">
+        <label className="field">
+          Channel
+          <select name="channel" value={channel} onChange={(e) => setChannel(e.target.value)}>
+            {Object.entries(channelNames).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          Name
+          <input name="name" required maxLength={120} placeholder="@DemoAir on X" />
+        </label>
+        <label className="field">
+          Account id on the platform (optional)
+          <input name="externalAccountId" maxLength={200} />
+        </label>
+      </div>
+      <div className="form-row">
+        <SecretInputs fields={fieldsByChannel[channel] ?? []} />
+        <button className="button" type="submit" disabled={pending}>
+          {pending ? 'Connecting…' : 'Connect'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Replaces a connection's secrets (write-only) and switches it on or off. */
+export function UpdateConnectionForm({ action, connectionId, fields, secretsSet, enabled }: { action: Action<UpdateConnectionState>; connectionId: string; fields: Field[]; secretsSet: Record<string, boolean>; enabled: boolean }) {
+  const [state, formAction, pending] = useActionState(action, null);
+  return (
+    <form action={formAction} className="form-row" aria-label="Update secrets">
+      <input type="hidden" name="connectionId" value={connectionId} />
+      <SecretInputs fields={fields} set={secretsSet} />
+      <label className="field" style={{ flexDirection: 'row', alignItems: 'center' }}>
+        <input type="checkbox" name="enabled" defaultChecked={enabled} /> receiving
+      </label>
+      <button className="button button-quiet" type="submit" disabled={pending}>
+        Save
+      </button>
+      <Refusal state={state} />
+      {state?.ok && <span className="small">Saved.</span>}
+    </form>
+  );
+}
+
+/** Creates a batch API key and shows it once. */
+export function CreateApiKeyForm({ action }: { action: Action<CreateApiKeyState> }) {
+  const [state, formAction, pending] = useActionState(action, null);
+  return (
+    <form action={formAction} className="stack" aria-label="Create an API key">
+      <Refusal state={state} />
+      {state?.ok && (
+        <div role="status" className="alert alert-ok">
+          Key “{state.data.name}”, shown only now (we keep only its hash): <span className="secret-once" data-testid="new-api-key">{state.data.key}</span>
+        </div>
+      )}
+      <div className="form-row">
+        <label className="field">
+          What uses it
+          <input name="name" required maxLength={120} placeholder="Social listening tool" />
+        </label>
+        <button className="button" type="submit" disabled={pending}>
+          Create key
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Revokes one API key. */
+export function RevokeKeyButton({ keyId, action }: { keyId: string; action: (keyId: string) => Promise<ActionResult<null>> }) {
+  const [pending, start] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <>
+      <button
+        className="button button-quiet"
+        disabled={pending}
+        onClick={() =>
+          start(async () => {
+            const result = await action(keyId);
+            setError(result.ok ? null : result.error);
+          })
+        }
+      >
+        Revoke
+      </button>
+      {error && <span className="small text-danger">{error}</span>}
+    </>
+  );
+}
+
+/** Runs a drill scenario through the real webhook endpoints. */
+export function DrillForm({ action, scenarios }: { action: Action<DrillState>; scenarios: { name: string; title: string; description: string }[] }) {
+  const [state, formAction, pending] = useActionState(action, null);
+  return (
+    <form action={formAction} className="stack" aria-label="Run a drill">
+      <Refusal state={state} />
+      {state?.ok && (
+        <div role="status" className={`alert ${state.data.failed.length ? 'alert-warn' : 'alert-ok'}`} data-testid="drill-report">
+          {state.data.title}: sent {state.data.sent} signed messages, {state.data.accepted} accepted, {state.data.duplicates} duplicates, {state.data.failed.length} failed; {state.data.purchases} purchases recorded.
+          {state.data.failed[0] && ` First failure: ${state.data.failed[0].status} ${state.data.failed[0].error}`}
+        </div>
+      )}
+      <div className="form-row">
+        <label className="field">
+          Scenario
+          <select name="scenario" defaultValue={scenarios[0]?.name}>
+            {scenarios.map((s) => (
+              <option key={s.name} value={s.name} title={s.description}>
+                {s.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button className="button" type="submit" disabled={pending}>
+          {pending ? 'Running…' : 'Run drill'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Uploads (or pastes) a CSV for an import. */
+export function CsvImportForm({ action, label, columns }: { action: Action<ImportState>; label: string; columns: string }) {
+  const [state, formAction, pending] = useActionState(action, null);
+  return (
+    <form action={formAction} className="stack" aria-label={label}>
+      <Refusal state={state} />
+      {state?.ok && (
+        <div role="status" className="alert alert-ok">
+          {state.data.summary}
+        </div>
+      )}
+      <p className="small muted" style={{ margin: 0 }}>
+        Columns: <code>{columns}</code>. Up to 1 MB here; larger imports go through the batch API.
+      </p>
+      <div className="form-row">
+        <label className="field">
+          CSV file
+          <input name="file" type="file" accept=".csv,text/csv" />
+        </label>
+        <button className="button button-quiet" type="submit" disabled={pending}>
+          {pending ? 'Importing…' : label}
+        </button>
+      </div>
+    </form>
+  );
+}

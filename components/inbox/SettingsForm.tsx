@@ -1,0 +1,70 @@
+'use client';
+
+import { useActionState } from 'react';
+import type { SettingsState } from '@/app/(app)/admin/settings/actions';
+
+type Props = {
+  action: (state: SettingsState, form: FormData) => Promise<SettingsState>;
+  sla: { channel: string; label: string; minutes: number }[];
+  weights: { name: string; label: string; value: number; step: number }[];
+  triggers: { category: string; lang: string; phrases: string[] }[];
+};
+
+/** The organization's listening settings: SLA per channel, priority weights, trigger phrases per language. */
+export function SettingsForm({ action, sla, weights, triggers }: Props) {
+  const [state, formAction, pending] = useActionState(action, null);
+  return (
+    <form action={formAction} className="stack" aria-label="Listening settings">
+      {state && !state.ok && (
+        <div role="alert" className="alert alert-error">
+          {state.error}
+        </div>
+      )}
+      {state?.ok && (
+        <div role="status" className="alert alert-ok">
+          Saved. New mentions use these settings at once.
+        </div>
+      )}
+      <section className="panel">
+        <h2>First-response target per channel (minutes)</h2>
+        <div className="form-row">
+          {sla.map((s) => (
+            <label key={s.channel} className="field">
+              {s.label}
+              <input name={`sla:${s.channel}`} type="number" min={1} max={10080} defaultValue={s.minutes} style={{ width: '7rem' }} />
+            </label>
+          ))}
+        </div>
+      </section>
+      <section className="panel">
+        <h2>Priority weights</h2>
+        <p className="small muted">The most points each factor can give (they add up to 100 by default), and the scales that earn full points.</p>
+        <div className="form-row">
+          {weights.map((w) => (
+            <label key={w.name} className="field">
+              {w.label}
+              <input name={`weight:${w.name}`} type="number" min={0} step={w.step} defaultValue={w.value} style={{ width: '9rem' }} />
+            </label>
+          ))}
+        </div>
+      </section>
+      <section className="panel">
+        <h2>Trigger phrases</h2>
+        <p className="small muted">One phrase per line. Matching ignores case and accents; a trailing * matches any ending (refund* matches refunded).</p>
+        <div className="grid">
+          {triggers.map((t) => (
+            <label key={`${t.category}:${t.lang}`} className="field">
+              {t.category} · {t.lang}
+              <textarea className="triggers" name={`triggers:${t.category}:${t.lang}`} defaultValue={t.phrases.join('\n')} />
+            </label>
+          ))}
+        </div>
+      </section>
+      <div>
+        <button className="button" type="submit" disabled={pending}>
+          {pending ? 'Saving…' : 'Save settings'}
+        </button>
+      </div>
+    </form>
+  );
+}

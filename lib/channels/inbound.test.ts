@@ -1,0 +1,197 @@
+import { and, count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as batchRoute from '@/app/api/ingest/batch/route';
+import * as chatRoute from '@/app/api/ingest/chat/[key]/route';
+import * as emailRoute from '@/app/api/ingest/email/[key]/route';
+import * as metaRoute from '@/app/api/ingest/meta/[key]/route';
+import * as phoneRoute from '@/app/api/ingest/phone/[key]/route';
+import * as simulatorRoute from '@/app/api/ingest/simulator/route';
+import * as xRoute from '@/app/api/ingest/x/[key]/route';
+import type { DatabaseHandle } from '@/db/client';
+import { mentions } from '@/db/schema';
+import { createTestDatabase } from '@/db/testing';
+import { createApiKey, createConnection, ensureSimulatorConnections, type SimulatorConnection } from '@/lib/channels/connections';
+import { buildDelivery, type Delivery, type SimulatedMessage } from '@/lib/channels/simulate';
+import type { Channel } from '@/lib/channels/types';
+import { setRuntime } from '@/lib/runtime';
+import { type TestOrganization, createTestOrganization } from '@/test/fixtures';
+
+let database: DatabaseHandle;
+let org: TestOrganization;
+let sim: Record<Channel, SimulatorConnection>;
+let apiKey: string;
+
+const origin = 'http://stormdesk.test';
+const params = (path: string) => ({ params: Promise.resolve({ key: path.split('/').pop()! }) });
+const routeOf = (path: string) => {
+  const segment = path.split('/')[3];
+  return { x: xRoute, meta: metaRoute, email: emailRoute, phone: phoneRoute, chat: chatRoute }[segment as 'x'];
+};
+
+function send(delivery: Delivery, tamper: Partial<Delivery> = {}): Promise<Response> {
+  const d = { ...delivery, ...tamper };
+  return routeOf(d.path).POST(new Request(origin + d.path, { method: 'POST', headers: d.headers, body: d.body }), params(d.path));
+}
+
+async function storedCount(externalIdLike?: string): Promise<number> {
+  const [row] = await database.db
+    .select({ n: count() })
+    .from(mentions)
+    .where(and(eq(mentions.organizationId, org.id), ...(externalIdLike ? [eq(mentions.externalId, externalIdLike)] : [])));
+  return Number(row?.n ?? 0);
+}
+
+const at = new Date('2026-03-05T09:00:00Z');
+const message = (channel: Channel, id: string, text = 'My bag is lost and nobody answers. Refund! 😡', extra: Partial<SimulatedMessage> = {}): SimulatedMessage => ({
+  channel,
+  id,
+  text,
+  at,
+  author: { id: `author-${id}`, handle: `author_${id.replace(/\W/g, '')}`.slice(0, 15), name: 'Ana Pérez', email: `ana.${id.replace(/\W/g, '')}@example.com`, phone: '+34600111222', followers: 420 },
+  ...extra,
+});
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  setRuntime({ db: database.db, databaseKind: database.kind });
+  org = await createTestOrganization(database.db, 'inbound');
+  const connections = await ensureSimulatorConnections({ ctx: org.as('admin') });
+  sim = Object.fromEntries(connections.map((c) => [c.channel, c])) as Record<Channel, SimulatorConnection>;
+  apiKey = (await createApiKey({ ctx: org.as('admin'), input: { name: 'listening tool' } })).key;
+});
+afterAll(() => database.close());
+
+describe('webhooks: every channel through its own protocol', () => {
+  it.each(['x', 'facebook', 'instagram', 'email', 'phone', 'chat'] as const)('%s: a signed delivery is stored once, even when delivered twice', async (channel) => {
+    const delivery = buildDelivery(message(channel, `dup-${channel}`), sim[channel]);
+    const first = await send(delivery);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ accepted: 1, duplicates: 0 });
+    const again = await send(delivery);
+    expect(await again.json()).toEqual({ accepted: 0, duplicates: 1 });
+    const [row] = await database.db.select().from(mentions).where(and(eq(mentions.organizationId, org.id), eq(mentions.channel, channel)));
+    expect(row).toMatchObject({ category: 'complaint' });
+    expect(row!.raw).toBeTruthy();
+  });
+
+  it.each(['x', 'facebook', 'email', 'phone', 'chat'] as const)('%s: a forged or missing signature is refused with 401 and nothing is stored', async (channel) => {
+    const before = await storedCount();
+    const delivery = buildDelivery(message(channel, `forged-${channel}`), sim[channel]);
+    const forged = await send(delivery, { body: delivery.body.replace('Refund', 'Refunds') });
+    expect(forged.status).toBe(401);
+    expect((await forged.json()).error).toMatch(/signature rejected/i);
+    const headers = Object.fromEntries(Object.entries(delivery.headers).filter(([name]) => name === 'content-type'));
+    const unsigned = await send(delivery, { headers });
+    expect(unsigned.status).toBe(401);
+    expect((await unsigned.json()).error).toMatch(/header is missing/);
+    expect(await storedCount()).toBe(before);
+  });
+
+  it('a malformed but signed body gets 400 saying what is wrong', async () => {
+    const bad = buildDelivery(message('x', 'bad-x'), sim.x);
+    const body = bad.body.replace(/"created_at":"[^"]+"/, '"created_at":"yesterday"');
+    const signed = buildDelivery(message('x', 'bad-x'), { ...sim.x });
+    const { hmacSha256 } = await import('@/lib/channels/signature');
+    const response = await send(signed, { body, headers: { ...signed.headers, 'x-twitter-webhooks-signature': `sha256=${hmacSha256(sim.x.secrets.consumerSecret!, body).toString('base64')}` } });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatch(/tweet_create_events\[0\]\.created_at: expected a date like/);
+
+    const phone = buildDelivery(message('phone', 'bad-phone'), sim.phone);
+    const notJson = '{"callId": "c1", ';
+    const { signStormdeskBody } = await import('@/lib/channels/signature');
+    const r2 = await send(phone, { body: notJson, headers: { ...phone.headers, 'x-stormdesk-signature': signStormdeskBody(notJson, sim.phone.secrets.sharedSecret!) } });
+    expect(r2.status).toBe(400);
+    expect((await r2.json()).error).toMatch(/not valid JSON/);
+  });
+
+  it('an oversized body gets 413 before it is read in full', async () => {
+    const delivery = buildDelivery(message('chat', 'huge', 'x'.repeat(1_100_000)), sim.chat);
+    const response = await send(delivery);
+    expect(response.status).toBe(413);
+    expect((await response.json()).error).toMatch(/larger than 1,048,576 bytes/);
+  });
+
+  it('an unknown webhook key gets 404, and so does a key used on another channel’s endpoint', async () => {
+    const delivery = buildDelivery(message('x', 'unknown'), sim.x);
+    const unknown = await xRoute.POST(new Request(`${origin}/api/ingest/x/nope-nope-nope`, { method: 'POST', headers: delivery.headers, body: delivery.body }), { params: Promise.resolve({ key: 'nope-nope-nope' }) });
+    expect(unknown.status).toBe(404);
+    const chatKey = sim.chat.webhookPath.split('/').pop()!;
+    const crossed = await xRoute.POST(new Request(`${origin}/api/ingest/x/${chatKey}`, { method: 'POST', headers: delivery.headers, body: delivery.body }), { params: Promise.resolve({ key: chatKey }) });
+    expect(crossed.status).toBe(404);
+  });
+
+  it('X: answers the CRC challenge with the HMAC of the token', async () => {
+    const path = sim.x.webhookPath;
+    const response = await xRoute.GET(new Request(`${origin}${path}?crc_token=challenge123`), params(path));
+    expect(response.status).toBe(200);
+    const { createHmac } = await import('node:crypto');
+    expect(await response.json()).toEqual({ response_token: `sha256=${createHmac('sha256', sim.x.secrets.consumerSecret!).update('challenge123').digest('base64')}` });
+  });
+
+  it('Meta: echoes hub.challenge for the right verify token, 403 for a wrong one', async () => {
+    const path = sim.facebook.webhookPath;
+    const ok = await metaRoute.GET(new Request(`${origin}${path}?hub.mode=subscribe&hub.verify_token=${sim.facebook.secrets.verifyToken}&hub.challenge=42`), params(path));
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('42');
+    const wrong = await metaRoute.GET(new Request(`${origin}${path}?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=42`), params(path));
+    expect(wrong.status).toBe(403);
+  });
+
+  it('keeps emoji, right-to-left text and markup as inert data', async () => {
+    const text = 'حقيبتي ضاعت 😡 <img src=x onerror=alert(1)> <b>help</b> שלום';
+    const response = await send(buildDelivery(message('chat', 'rtl-1', text), sim.chat));
+    expect(response.status).toBe(200);
+    const [row] = await database.db.select().from(mentions).where(eq(mentions.externalId, 'session-author-rtl-1/rtl-1'));
+    expect(row!.text).toBe(text);
+  });
+
+  it('a connection created by an admin gets generated secrets once and receives signed deliveries', async () => {
+    const { connection, generatedSecrets } = await createConnection({ ctx: org.as('admin'), input: { channel: 'chat', name: 'Website chat' } });
+    expect(generatedSecrets.sharedSecret).toMatch(/^[\w-]{20,}$/);
+    expect(connection).not.toHaveProperty('secrets');
+    expect(connection.secretsSet).toEqual({ sharedSecret: true });
+    const delivery = buildDelivery(message('chat', 'site-1'), { channel: 'chat', webhookPath: connection.webhookPath, externalAccountId: 'site', secrets: generatedSecrets });
+    expect((await send(delivery)).status).toBe(200);
+  });
+});
+
+describe('batch API', () => {
+  const post = (body: string, authorization?: string) =>
+    batchRoute.POST(new Request(`${origin}/api/ingest/batch`, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization && { authorization }) }, body }));
+  const item = (i: number, extra: object = {}) => ({ channel: 'x', externalId: `batch-${i}`, text: `Refund my ticket ${i} please`, occurredAt: '2026-03-05T10:00:00Z', author: { handle: `fan${i}` }, ...extra });
+
+  it('refuses a missing or unknown key with 401', async () => {
+    expect((await post('[]')).status).toBe(401);
+    expect((await post('[]', 'Bearer sdk_wrong')).status).toBe(401);
+  });
+
+  it('stores a valid batch and reports duplicates on a repeat', async () => {
+    const body = JSON.stringify([item(1), item(2), item(3)]);
+    const first = await post(body, `Bearer ${apiKey}`);
+    expect(await first.json()).toEqual({ accepted: 3, duplicates: 0 });
+    const second = await post(body, `Bearer ${apiKey}`);
+    expect(await second.json()).toEqual({ accepted: 0, duplicates: 3 });
+  });
+
+  it('rejects the whole batch, naming every bad item, when one is invalid', async () => {
+    const before = await storedCount();
+    const response = await post(JSON.stringify([item(10), item(11, { occurredAt: 'tomorrow' }), item(12, { author: {} })]), `Bearer ${apiKey}`);
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expect(body.error).toMatch(/nothing was stored: 2 of 3 items are invalid/);
+    expect(body.error).toMatch(/\[1\]\.occurredAt/);
+    expect(await storedCount()).toBe(before);
+  });
+
+  it('refuses more than 10 MB with 413', async () => {
+    const response = await post(JSON.stringify([item(20, { text: 'x'.repeat(11 * 1024 * 1024) })]), `Bearer ${apiKey}`);
+    expect(response.status).toBe(413);
+  });
+
+  it('gives the simulator its connections for an API key', async () => {
+    const response = await simulatorRoute.POST(new Request(`${origin}/api/ingest/simulator`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` } }));
+    const body = await response.json();
+    expect(body.connections.map((c: SimulatorConnection) => c.channel)).toEqual(['x', 'facebook', 'instagram', 'email', 'phone', 'chat']);
+    expect(body.connections[0].webhookPath).toBe(sim.x.webhookPath);
+  });
+});

@@ -1,0 +1,142 @@
+import { and, eq, like } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '@/db/client';
+import { customerIdentities, customers, mentions, tickets } from '@/db/schema';
+import { createTestDatabase } from '@/db/testing';
+import type { NormalizedMention } from '@/lib/channels/types';
+import { type Ctx } from '@/lib/context';
+import { type DomainEvents, subscribe } from '@/lib/events';
+import { type TestOrganization, createTestOrganization } from '@/test/fixtures';
+import { ingestMentions } from './ingest';
+import { updateListeningSettings } from './settings';
+
+let database: DatabaseHandle;
+let org: TestOrganization;
+let other: TestOrganization;
+let system: Ctx;
+
+const t0 = new Date('2026-03-05T09:00:00Z');
+const minutesAfter = (m: number) => new Date(t0.getTime() + m * 60_000);
+
+function mention(overrides: Partial<NormalizedMention> & Pick<NormalizedMention, 'externalId'>): NormalizedMention {
+  return {
+    channel: 'x',
+    kind: 'post',
+    text: 'My bag is lost and nobody answers. I want a refund 😡',
+    occurredAt: t0,
+    author: { externalId: '1001', handle: 'maria_travels', name: 'María', followers: 800 },
+    isPublic: true,
+    hashtags: [],
+    raw: { id: overrides.externalId },
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  org = await createTestOrganization(database.db, 'ingest');
+  other = await createTestOrganization(database.db, 'ingest-other');
+  system = { db: database.db, organizationId: org.id, actor: { type: 'system', reason: 'test' } };
+});
+afterAll(() => database.close());
+
+describe('ingestMentions', () => {
+  it('stores a mention classified and scored, with a customer and a ticket due in the default 60 minutes, then publishes', async () => {
+    const seen: DomainEvents['mentions.ingested'][] = [];
+    const live: DomainEvents['live.changed'][] = [];
+    const stop = [subscribe('mentions.ingested', (e) => seen.push(e)), subscribe('live.changed', (e) => live.push(e))];
+    const receivedAt = minutesAfter(1);
+    const result = await ingestMentions({ ctx: system, input: { mentions: [mention({ externalId: '5001' })], receivedAt } });
+    stop.forEach((s) => s());
+
+    expect(result).toMatchObject({ accepted: 1, duplicates: 0 });
+    const [row] = await database.db.select().from(mentions).where(eq(mentions.externalId, '5001'));
+    expect(row).toMatchObject({ organizationId: org.id, category: 'complaint', authorHandle: 'maria_travels', raw: { id: '5001' } });
+    expect(row!.priority).toBeGreaterThan(20);
+    expect(row!.priorityBreakdown.map((b) => b.factor)).toContain('cross_channel');
+    const [ticket] = await database.db.select().from(tickets).where(eq(tickets.id, row!.ticketId!));
+    expect(ticket!.slaDueAt.getTime()).toBe(receivedAt.getTime() + 60 * 60_000);
+    expect(ticket!.priority).toBe(row!.priority);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.mentions[0]).toMatchObject({ id: row!.id, category: 'complaint', ticketId: ticket!.id });
+    expect(live).toContainEqual({ organizationId: org.id, topic: 'queue' });
+  });
+
+  it('stores a message delivered twice once, and counts the retry as a duplicate', async () => {
+    const again = await ingestMentions({ ctx: system, input: { mentions: [mention({ externalId: '5001' }), mention({ externalId: '5002', occurredAt: minutesAfter(2) }), mention({ externalId: '5002', occurredAt: minutesAfter(2) })] } });
+    expect(again).toMatchObject({ accepted: 1, duplicates: 2 });
+    const rows = await database.db.select().from(mentions).where(and(eq(mentions.organizationId, org.id), eq(mentions.externalId, '5001')));
+    expect(rows).toHaveLength(1);
+  });
+
+  it('dedupes per organization: the same id in another organization is a different mention', async () => {
+    const result = await ingestMentions({ ctx: { ...system, organizationId: other.id }, input: { mentions: [mention({ externalId: '5001' })] } });
+    expect(result.accepted).toBe(1);
+  });
+
+  it('links one customer across channels, groups into their open ticket and ranks the second channel higher', async () => {
+    const emailAt = minutesAfter(10);
+    const email = mention({ externalId: '<m1@example.com>', channel: 'email', kind: 'email', isPublic: false, occurredAt: emailAt, author: { externalId: 'joao@example.com', email: 'joao@example.com', name: 'João' }, text: 'Still waiting for my refund, order 7781.' });
+    await ingestMentions({ ctx: system, input: { mentions: [email] } });
+    // A listening tool knows both the handle and the address; the webhook later only the account.
+    const listened = mention({ externalId: '6000', occurredAt: minutesAfter(100), author: { externalId: '2002', handle: 'joao_b', email: 'JOAO@example.com' }, text: 'Where is my refund?' });
+    await ingestMentions({ ctx: system, input: { mentions: [listened] } });
+    const tweet = mention({ externalId: '6001', occurredAt: minutesAfter(190), author: { externalId: '2002', handle: 'JOAO_B', followers: 120 }, text: 'Three hours and no answer to my email. Refund now!' });
+    await ingestMentions({ ctx: system, input: { mentions: [tweet] } });
+
+    const rows = await database.db.select().from(mentions).where(and(eq(mentions.organizationId, org.id), eq(mentions.externalId, '6001')));
+    const emailRow = (await database.db.select().from(mentions).where(eq(mentions.externalId, '<m1@example.com>')))[0]!;
+    expect(rows[0]!.customerId).toBe(emailRow.customerId);
+    expect(rows[0]!.ticketId).toBe(emailRow.ticketId);
+    const crossChannel = rows[0]!.priorityBreakdown.find((b) => b.factor === 'cross_channel');
+    expect(crossChannel?.reason).toBe('Contacted us by email 3 hours ago and now on X.');
+    expect(rows[0]!.priority).toBeGreaterThan(emailRow.priority);
+    expect(crossChannel!.points).toBeGreaterThan(0);
+    const keys = await database.db.select({ key: customerIdentities.key }).from(customerIdentities).where(eq(customerIdentities.customerId, emailRow.customerId!));
+    expect(keys.map((k) => k.key).sort()).toEqual(['email:joao@example.com', 'x:@joao_b', 'x:id:2002']);
+    const [customer] = await database.db.select().from(customers).where(eq(customers.id, emailRow.customerId!));
+    expect(customer).toMatchObject({ displayName: 'João', followers: 120 });
+  });
+
+  it('opens tickets due after the organization’s SLA for the channel', async () => {
+    await updateListeningSettings({ ctx: org.as('admin'), input: { slaMinutes: { chat: 15 } } });
+    const receivedAt = minutesAfter(300);
+    const chat = mention({ externalId: 's1/m1', channel: 'chat', kind: 'chat', isPublic: false, author: { externalId: 'visitor-9' }, text: 'How can I change my seat?' });
+    const result = await ingestMentions({ ctx: system, input: { mentions: [chat], receivedAt } });
+    const [ticket] = await database.db.select().from(tickets).where(eq(tickets.id, result.newTicketIds[0]!));
+    expect(ticket!.slaDueAt.getTime()).toBe(receivedAt.getTime() + 15 * 60_000);
+    expect(ticket!.subject).toBe('How can I change my seat?');
+  });
+
+  it('uses the organization’s trigger phrases', async () => {
+    await updateListeningSettings({ ctx: org.as('admin'), input: { triggers: { complaint: { en: ['stranded'] } } } });
+    const result = await ingestMentions({ ctx: system, input: { mentions: [mention({ externalId: '7001', author: { externalId: '3003', handle: 'pat' }, text: 'We are stranded at gate 12' })] } });
+    const [row] = await database.db.select().from(mentions).where(eq(mentions.id, result.mentions[0]!.id));
+    expect(row).toMatchObject({ category: 'complaint', matchedTriggers: ['stranded'] });
+  });
+
+  it('keeps text with markup, emoji, right-to-left script and NUL as data', async () => {
+    const text = '<script>alert(1)</script> مرحبا، حقيبتي ضاعت 😡\u0000';
+    const result = await ingestMentions({ ctx: system, input: { mentions: [mention({ externalId: '8001', author: { externalId: '4004', handle: 'rtl_user' }, text, raw: { text } })] } });
+    const [row] = await database.db.select().from(mentions).where(eq(mentions.id, result.mentions[0]!.id));
+    expect(row!.text).toBe('<script>alert(1)</script> مرحبا، حقيبتي ضاعت 😡\uFFFD');
+  });
+
+  it('ingests a batch of thousands in one call, each author once', async () => {
+    const batch = Array.from({ length: 3_000 }, (_, i) => mention({ externalId: `bulk-${i}`, author: { externalId: `u${i % 1_000}`, handle: `user_${i % 1_000}` }, occurredAt: minutesAfter(400 + i / 100) }));
+    const result = await ingestMentions({ ctx: system, input: { mentions: batch } });
+    expect(result).toMatchObject({ accepted: 3_000, duplicates: 0 });
+    expect(result.newTicketIds).toHaveLength(1_000);
+  });
+
+  it('runs concurrent calls together and still answers each one for its own mentions', async () => {
+    const calls = Array.from({ length: 20 }, (_, i) => ingestMentions({ ctx: system, input: { mentions: [mention({ externalId: `conc-${i % 15}`, author: { externalId: `c${i}`, handle: `conc_${i}` } })] } }));
+    const results = await Promise.all(calls);
+    expect(results.reduce((sum, r) => sum + r.accepted, 0)).toBe(15);
+    expect(results.reduce((sum, r) => sum + r.duplicates, 0)).toBe(5);
+    expect(results.slice(0, 15).every((r) => r.accepted === 1 && r.mentions[0]?.id)).toBe(true);
+    const rows = await database.db.select({ id: mentions.id }).from(mentions).where(and(eq(mentions.organizationId, org.id), like(mentions.externalId, 'conc-%')));
+    expect(rows).toHaveLength(15);
+  });
+});
+

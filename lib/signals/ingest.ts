@@ -1,0 +1,535 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, gte, inArray, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '@/db/client';
+import { customerIdentities, customers, mentions, purchases, tickets } from '@/db/schema';
+import type { Channel, NormalizedMention } from '@/lib/channels/types';
+import { type Ctx, inTransaction } from '@/lib/context';
+import { type IngestedMention, publish } from '@/lib/events';
+import { assignTickets, loadRoutingCandidates, type TicketToRoute } from '@/lib/routing/assign';
+import { insertJsonRows, updateJsonRows } from '@/lib/signals/bulk';
+import { assessAgitator, type AgitatorAssessment } from '@/lib/signals/agitator';
+import { classifyText, type Classification } from '@/lib/signals/classify';
+import { identityKeysOf } from '@/lib/signals/identity';
+import { scoreCheckedPriority, type Priority } from '@/lib/signals/priority';
+import { loadListeningSettings, type ListeningSettings } from '@/lib/signals/settings';
+import { parseInput } from '@/lib/validation';
+
+const isMention = (value: unknown): value is NormalizedMention => {
+  const m = value as NormalizedMention | null;
+  return typeof m === 'object' && m !== null && typeof m.channel === 'string' && typeof m.externalId === 'string' && m.externalId !== '' && typeof m.text === 'string' && m.occurredAt instanceof Date && typeof m.author?.externalId === 'string';
+};
+
+export const IngestInput = z.object({
+  /** Mentions already verified and normalized by a channel adapter. */
+  mentions: z.array(z.custom<NormalizedMention>(isMention, 'expected a normalized mention')).max(20_000),
+  /** The channel connection they arrived through, if any. */
+  connectionId: z.string().uuid().optional(),
+  receivedAt: z.date().optional(),
+  /** Country calling code for national phone numbers in identities. */
+  defaultCallingCode: z.string().regex(/^[1-9]\d{0,2}$/).optional(),
+});
+export type IngestInput = z.input<typeof IngestInput>;
+
+/** What an ingest did: new mentions stored, and how many were already known (platform retries, repeated imports). */
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  mentions: IngestedMention[];
+  /** Tickets opened by this ingest. */
+  newTicketIds: string[];
+}
+
+/** A concurrent ingest stored one of our keys first; the whole transaction is retried so nothing is half-stored. */
+class ConcurrentIngest extends Error {}
+
+const dayMs = 86_400_000;
+// Mentions per INSERT: one JSON parameter each, kept to a few megabytes.
+const chunkRows = 2_500;
+
+/** One mention with where and when it arrived; calls that run together keep their own. */
+type Item = { mention: NormalizedMention; connectionId: string | null; receivedAt: Date; defaultCallingCode: string | undefined };
+
+/** What happened to each item of a run, by position: stored (with what detectors see) or already known. */
+type RunOutcome = { stored: (IngestedMention | null)[]; newTicketIds: string[] };
+
+/**
+ * The one ingest path for every channel: dedupe by (organization, channel, externalId) → resolve the customer by
+ * identity keys (one customer across channels) → classify with the organization's triggers → score priority with
+ * its breakdown (customer value, reach, the last 24 hours on any channel) → group into the customer's open ticket or
+ * open one with its SLA target → route new tickets. All in one transaction with multi-row statements; events are
+ * published after commit. Duplicates are counted, never errors. Calls for one organization that arrive while its
+ * previous ingest is still writing are run together in the next transaction (many webhooks, one commit).
+ */
+export async function ingestMentions({ ctx, input }: { ctx: Ctx; input: IngestInput }): Promise<IngestResult> {
+  const data = parseInput(IngestInput, input);
+  const receivedAt = data.receivedAt ?? new Date();
+  const items: Item[] = data.mentions.map((mention) => ({ mention, connectionId: data.connectionId ?? null, receivedAt, defaultCallingCode: data.defaultCallingCode }));
+  if (items.length === 0) return { accepted: 0, duplicates: 0, mentions: [], newTicketIds: [] };
+  const outcome = isTransaction(ctx.db) ? await runItems(ctx, items) : await coalesced(ctx, items);
+  const stored = outcome.stored.filter((m): m is IngestedMention => m !== null);
+  return { accepted: stored.length, duplicates: items.length - stored.length, mentions: stored, newTicketIds: outcome.newTicketIds };
+}
+
+// drizzle transactions expose `rollback`; inside one, the caller owns the commit and nothing is coalesced.
+const isTransaction = (db: Db) => typeof (db as unknown as { rollback?: unknown }).rollback === 'function';
+
+type Waiting = { items: Item[]; resolve: (outcome: RunOutcome) => void; reject: (error: unknown) => void };
+type Lane = { running: boolean; waiting: Waiting[] };
+const lanes = new WeakMap<Db, Map<string, Lane>>();
+
+/** Queues a call on its organization's lane; a lane runs one transaction at a time with everything that waited. */
+function coalesced(ctx: Ctx, items: Item[]): Promise<RunOutcome> {
+  let byOrg = lanes.get(ctx.db);
+  if (!byOrg) lanes.set(ctx.db, (byOrg = new Map()));
+  let lane = byOrg.get(ctx.organizationId);
+  if (!lane) byOrg.set(ctx.organizationId, (lane = { running: false, waiting: [] }));
+  const promise = new Promise<RunOutcome>((resolve, reject) => lane.waiting.push({ items, resolve, reject }));
+  if (!lane.running) {
+    lane.running = true;
+    // Let the requests already read in this turn of the event loop join the first run.
+    setImmediate(() => void drain(ctx, lane));
+  }
+  return promise;
+}
+
+async function drain(ctx: Ctx, lane: Lane): Promise<void> {
+  while (lane.waiting.length > 0) {
+    const calls = lane.waiting.splice(0);
+    try {
+      const outcome = await runItems(ctx, calls.flatMap((c) => c.items));
+      let offset = 0;
+      for (const call of calls) {
+        const stored = outcome.stored.slice(offset, offset + call.items.length);
+        offset += call.items.length;
+        const tickets = new Set(stored.flatMap((m) => (m?.ticketId ? [m.ticketId] : [])));
+        call.resolve({ stored, newTicketIds: outcome.newTicketIds.filter((id) => tickets.has(id)) });
+      }
+    } catch (error) {
+      if (calls.length === 1) calls[0]!.reject(error);
+      // One call's failure must not fail the others: run them apart.
+      else for (const call of calls) await runItems(ctx, call.items).then(call.resolve, call.reject);
+    }
+  }
+  lane.running = false;
+}
+
+/** Runs items in one transaction (retried whole when a concurrent ingest stored one of its keys first), then publishes. */
+async function runItems(ctx: Ctx, items: Item[]): Promise<RunOutcome> {
+  const settings = await loadListeningSettings(ctx.db, ctx.organizationId);
+  let outcome: RunOutcome | undefined;
+  for (let attempt = 0; !outcome; attempt++) {
+    try {
+      outcome = await inTransaction(ctx, (tx) => ingestInTransaction(tx.db, ctx.organizationId, items, settings));
+    } catch (error) {
+      if (!(error instanceof ConcurrentIngest) || attempt >= 4) throw error;
+    }
+  }
+  const stored = outcome.stored.filter((m): m is IngestedMention => m !== null);
+  if (stored.length > 0) {
+    publish('mentions.ingested', { organizationId: ctx.organizationId, mentions: stored });
+    publish('live.changed', { organizationId: ctx.organizationId, topic: 'queue' });
+  }
+  return outcome;
+}
+
+type CustomerState = {
+  id: string;
+  isNew: boolean;
+  displayName: string;
+  lifetimeValueCents: number;
+  currency: string;
+  followers: number;
+  accountCreatedAt: Date | null;
+  purchaseCount: number;
+  firstSeenAt: Date;
+  lastContactAt: Date | null;
+  agitator: AgitatorAssessment | null;
+  contacts: { channel: Channel; occurredAt: Date }[];
+  touched: boolean;
+};
+
+type TicketState = TicketToRoute & {
+  isNew: boolean;
+  customerId: string;
+  subject: string;
+  status: 'open' | 'pending' | 'resolved';
+  breakdown: Priority['breakdown'];
+  slaDueAt: Date;
+  topicTerms: string[];
+  createdAt: Date;
+  lastMentionAt: Date;
+  touched: boolean;
+};
+
+async function ingestInTransaction(db: Db, organizationId: string, items: Item[], settings: ListeningSettings): Promise<RunOutcome> {
+  const stored: (IngestedMention | null)[] = items.map(() => null);
+  // 1. Deduplicate: within the run (the first wins), then against what is stored (below, with the other reads).
+  const keyOf = (m: NormalizedMention) => `${m.channel}\u0000${m.externalId}`;
+  const firstIndex = new Map<string, number>();
+  items.forEach((item, index) => {
+    if (!firstIndex.has(keyOf(item.mention))) firstIndex.set(keyOf(item.mention), index);
+  });
+  // 2. Who wrote them: identity keys. The reads that do not depend on each other go out together (postgres.js
+  // pipelines them on the transaction's connection).
+  const candidates = [...firstIndex.values()];
+  const keysByIndex = new Map(candidates.map((index) => [index, identityKeysOf(items[index]!.mention, { defaultCallingCode: items[index]!.defaultCallingCode })]));
+  const known = new Set<string>();
+  const customerOfKey = new Map<string, string>();
+  const [, , purchaseData] = await Promise.all([
+    Promise.all(
+      [...chunks([...new Set(candidates.map((index) => items[index]!.mention.externalId))], 10_000)].map(async (ids) => {
+        const rows = await db
+          .select({ channel: mentions.channel, externalId: mentions.externalId })
+          .from(mentions)
+          .where(and(eq(mentions.organizationId, organizationId), inArray(mentions.externalId, ids)));
+        for (const row of rows) known.add(`${row.channel}\u0000${row.externalId}`);
+      }),
+    ),
+    Promise.all(
+      [...chunks([...new Set([...keysByIndex.values()].flat())], 10_000)].map(async (keys) => {
+        const rows = await db
+          .select({ key: customerIdentities.key, customerId: customerIdentities.customerId })
+          .from(customerIdentities)
+          .where(and(eq(customerIdentities.organizationId, organizationId), inArray(customerIdentities.key, keys)));
+        for (const row of rows) customerOfKey.set(row.key, row.customerId);
+      }),
+    ),
+    db.select({ any: sql<number>`1` }).from(purchases).where(eq(purchases.organizationId, organizationId)).limit(1),
+  ]);
+  const orgHasPurchaseData = purchaseData.length > 0;
+  const fresh = candidates.filter((index) => !known.has(keyOf(items[index]!.mention))).sort((a, b) => items[a]!.mention.occurredAt.getTime() - items[b]!.mention.occurredAt.getTime());
+  if (fresh.length === 0) return { stored, newTicketIds: [] };
+  const keysOf = fresh.map((index) => keysByIndex.get(index)!);
+  const knownCustomers = [...new Set(keysOf.flat().flatMap((k) => customerOfKey.get(k) ?? []))];
+  const [customerState, openTicketOf] = await Promise.all([loadCustomers(db, organizationId, knownCustomers, items[fresh[0]!]!.mention.occurredAt), loadOpenTickets(db, organizationId, knownCustomers)]);
+
+  const newIdentities: { organizationId: string; customerId: string; key: string }[] = [];
+  const rows: (typeof mentions.$inferInsert)[] = [];
+  const ticketState = new Map<string, TicketState>();
+  for (const ticket of openTicketOf.values()) ticketState.set(ticket.id, ticket);
+
+  fresh.forEach((index, i) => {
+    const { mention, connectionId, receivedAt } = items[index]!;
+    const keys = keysOf[i]!;
+    // 3. One customer across channels: the first key already known decides; the others are linked to them.
+    const knownId = keys.map((k) => customerOfKey.get(k)).find((id) => id !== undefined);
+    let customer = knownId ? customerState.get(knownId) : undefined;
+    if (!customer) {
+      customer = newCustomer(mention);
+      customerState.set(customer.id, customer);
+    }
+    for (const key of keys) {
+      if (customerOfKey.has(key)) continue;
+      customerOfKey.set(key, customer.id);
+      newIdentities.push({ organizationId, customerId: customer.id, key });
+    }
+    const followers = mention.author.followers;
+    if (followers !== undefined && followers > customer.followers) customer.followers = followers;
+    if (!customer.accountCreatedAt && mention.author.accountCreatedAt) customer.accountCreatedAt = mention.author.accountCreatedAt;
+
+    // 4. Classify with the organization's triggers.
+    const text = withoutNul(mention.text);
+    const classification = classifyText({ text, hashtags: mention.hashtags }, settings.classify);
+
+    // 5. Priority, from what we know of this customer up to this mention.
+    const since = mention.occurredAt.getTime() - dayMs;
+    const recent = customer.contacts.filter((c) => c.occurredAt.getTime() >= since && c.occurredAt.getTime() <= mention.occurredAt.getTime());
+    const knowsPurchases = orgHasPurchaseData || customer.purchaseCount > 0;
+    const agitator = assessAgitator({
+      now: mention.occurredAt,
+      ...(knowsPurchases && { purchaseCount: customer.purchaseCount, lifetimeValue: customer.lifetimeValueCents / 100 }),
+      ...(customer.accountCreatedAt && { accountCreatedAt: customer.accountCreatedAt }),
+      postsLast24h: recent.length + 1,
+      ...(customer.followers > 0 || followers !== undefined ? { followers: customer.followers } : {}),
+      ...(mention.metrics?.impressions !== undefined && { impressions: mention.metrics.impressions }),
+      promoted: mention.promoted ?? false,
+      hashtags: mention.hashtags,
+    });
+    const priority = scoreCheckedPriority(
+      {
+        channel: mention.channel,
+        occurredAt: mention.occurredAt,
+        category: classification.category,
+        sentiment: classification.sentiment,
+        matchedTriggers: classification.matchedTriggers,
+        ...(knowsPurchases && { lifetimeValue: customer.lifetimeValueCents / 100 }),
+        ...(customer.followers > 0 || followers !== undefined ? { followers: customer.followers } : {}),
+        ...(mention.metrics?.impressions !== undefined && { impressions: mention.metrics.impressions }),
+        promoted: mention.promoted ?? false,
+        earlierContacts: recent,
+        agitator,
+      },
+      settings.weights,
+    );
+    customer.agitator = agitator;
+    customer.contacts.push({ channel: mention.channel, occurredAt: mention.occurredAt });
+    if (!customer.lastContactAt || customer.lastContactAt < mention.occurredAt) customer.lastContactAt = mention.occurredAt;
+    customer.touched = true;
+
+    // 6. Tickets: the customer's open ticket takes the mention; else a new one with its SLA target.
+    const ticket = groupIntoTicket(ticketState, openTicketOf, customer, mention, text, classification, priority, receivedAt, settings);
+
+    const id = randomUUID();
+    rows.push({
+      id,
+      organizationId,
+      channel: mention.channel,
+      connectionId,
+      externalId: mention.externalId,
+      kind: mention.kind,
+      text,
+      occurredAt: mention.occurredAt,
+      receivedAt,
+      authorExternalId: mention.author.externalId,
+      authorHandle: mention.author.handle ?? null,
+      authorName: mention.author.name ?? null,
+      authorFollowers: followers ?? null,
+      customerId: customer.id,
+      ticketId: ticket.id,
+      threadKey: mention.threadKey ?? null,
+      isPublic: mention.isPublic,
+      promoted: mention.promoted ?? false,
+      metrics: mention.metrics ?? null,
+      hashtags: mention.hashtags,
+      lang: mention.lang ?? (classification.language === 'unknown' ? null : classification.language),
+      category: classification.category,
+      sentiment: classification.sentiment,
+      matchedTriggers: classification.matchedTriggers,
+      topicTerms: classification.topicTerms,
+      priority: priority.score,
+      priorityBreakdown: priority.breakdown,
+      raw: storableRaw(mention.raw),
+    });
+    stored[index] = {
+      id,
+      channel: mention.channel,
+      occurredAt: mention.occurredAt,
+      category: classification.category,
+      topicTerms: classification.topicTerms,
+      hashtags: mention.hashtags,
+      text,
+      isPublic: mention.isPublic,
+      promoted: mention.promoted ?? false,
+      metrics: mention.metrics ?? null,
+      authorHandle: mention.author.handle ?? null,
+      authorFollowers: followers ?? null,
+      customerId: customer.id,
+      ticketId: ticket.id,
+    };
+  });
+
+  // 7. Route the new tickets before they are written, so no second statement is needed.
+  const newTickets = [...ticketState.values()].filter((t) => t.isNew);
+  if (newTickets.length > 0) {
+    const candidates = await loadRoutingCandidates(db, organizationId);
+    const ltvOf = new Map([...customerState.values()].map((c) => [c.id, c.lifetimeValueCents / 100]));
+    assignTickets(newTickets.sort((a, b) => b.priority - a.priority), candidates, { lifetimeValueOf: (t) => ltvOf.get((t as TicketState).customerId) ?? 0 });
+  }
+
+  // 8. Write: customers, identities, tickets, mentions; each as few multi-row statements as Postgres allows.
+  const createdCustomers = [...customerState.values()].filter((c) => c.isNew);
+  await insertJsonRows(
+    db,
+    customers,
+    createdCustomers.map((c) => ({ id: c.id, organizationId, displayName: c.displayName, lifetimeValueCents: 0, currency: c.currency, followers: c.followers, accountCreatedAt: c.accountCreatedAt, agitator: c.agitator, firstSeenAt: c.firstSeenAt, lastContactAt: c.lastContactAt })),
+  );
+  if ((await insertJsonRows(db, customerIdentities, newIdentities.map((i) => ({ id: randomUUID(), ...i, createdAt: new Date() })), { onConflictDoNothing: true })) !== newIdentities.length) throw new ConcurrentIngest();
+  await updateJsonRows(
+    db,
+    customers,
+    [...customerState.values()].filter((c) => !c.isNew && c.touched).map((c) => ({ id: c.id, followers: c.followers, lastContactAt: c.lastContactAt, accountCreatedAt: c.accountCreatedAt, agitator: c.agitator })),
+    sql`followers = greatest(c.followers, v.followers), last_contact_at = greatest(c.last_contact_at, v.last_contact_at), account_created_at = coalesce(c.account_created_at, v.account_created_at), agitator = v.agitator`,
+  );
+  await insertJsonRows(
+    db,
+    tickets,
+    newTickets.map((t) => ({
+      id: t.id,
+      organizationId,
+      customerId: t.customerId,
+      subject: t.subject,
+      channel: t.channel,
+      status: t.status,
+      priority: t.priority,
+      priorityBreakdown: t.breakdown,
+      assigneeId: t.assigneeId,
+      slaDueAt: t.slaDueAt,
+      topicTerms: t.topicTerms,
+      createdAt: t.createdAt,
+      lastMentionAt: t.lastMentionAt,
+    })),
+  );
+  await updateJsonRows(
+    db,
+    tickets,
+    [...ticketState.values()].filter((t) => !t.isNew && t.touched).map((t) => ({ id: t.id, priority: t.priority, priorityBreakdown: t.breakdown, lastMentionAt: t.lastMentionAt, status: t.status })),
+    sql`priority = v.priority, priority_breakdown = v.priority_breakdown, last_mention_at = greatest(c.last_mention_at, v.last_mention_at), status = v.status`,
+  );
+  for (const part of chunks(rows, chunkRows)) {
+    if ((await insertJsonRows(db, mentions, part, { onConflictDoNothing: true })) !== part.length) throw new ConcurrentIngest();
+  }
+  return { stored, newTicketIds: newTickets.map((t) => t.id) };
+}
+
+function newCustomer(mention: NormalizedMention): CustomerState {
+  const a = mention.author;
+  const displayName = a.name?.trim() || (a.handle ? `@${a.handle}` : undefined) || a.email || a.phone || a.externalId;
+  return {
+    id: randomUUID(),
+    isNew: true,
+    displayName: withoutNul(displayName).slice(0, 300),
+    lifetimeValueCents: 0,
+    currency: 'USD',
+    followers: a.followers ?? 0,
+    accountCreatedAt: a.accountCreatedAt ?? null,
+    purchaseCount: 0,
+    firstSeenAt: mention.occurredAt,
+    lastContactAt: null,
+    agitator: null,
+    contacts: [],
+    touched: true,
+  };
+}
+
+function groupIntoTicket(
+  ticketState: Map<string, TicketState>,
+  openTicketOf: Map<string, TicketState>,
+  customer: CustomerState,
+  mention: NormalizedMention,
+  text: string,
+  classification: Classification,
+  priority: Priority,
+  receivedAt: Date,
+  settings: ListeningSettings,
+): TicketState {
+  const open = openTicketOf.get(customer.id);
+  if (open) {
+    if (priority.score > open.priority) {
+      open.priority = priority.score;
+      open.breakdown = priority.breakdown;
+    }
+    if (mention.occurredAt > open.lastMentionAt) open.lastMentionAt = mention.occurredAt;
+    // The customer wrote again: a ticket waiting on them is back in the queue.
+    if (open.status === 'pending') open.status = 'open';
+    open.sentiment = Math.min(open.sentiment, classification.sentiment);
+    open.touched = true;
+    return open;
+  }
+  const ticket: TicketState = {
+    id: randomUUID(),
+    isNew: true,
+    customerId: customer.id,
+    subject: subjectOf(text),
+    channel: mention.channel,
+    status: 'open',
+    priority: priority.score,
+    breakdown: priority.breakdown,
+    slaDueAt: new Date(receivedAt.getTime() + settings.slaMinutes[mention.channel] * 60_000),
+    topicTerms: classification.topicTerms.slice(0, 20),
+    createdAt: receivedAt,
+    lastMentionAt: mention.occurredAt,
+    language: mention.lang ?? classification.language,
+    sentiment: classification.sentiment,
+    assigneeId: null,
+    touched: true,
+  };
+  openTicketOf.set(customer.id, ticket);
+  ticketState.set(ticket.id, ticket);
+  return ticket;
+}
+
+/** A ticket's subject: the first line of what the customer wrote, shortened. */
+export function subjectOf(text: string): string {
+  const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '(no text)';
+  return line.length > 120 ? `${line.slice(0, 117)}…` : line;
+}
+
+async function loadCustomers(db: Db, organizationId: string, ids: string[], earliest: Date): Promise<Map<string, CustomerState>> {
+  const state = new Map<string, CustomerState>();
+  if (ids.length === 0) return state;
+  for (const part of chunks(ids, 10_000)) {
+    const [rows, counts, history] = await Promise.all([
+      db
+        .select({
+          id: customers.id,
+          displayName: customers.displayName,
+          lifetimeValueCents: customers.lifetimeValueCents,
+          currency: customers.currency,
+          followers: customers.followers,
+          accountCreatedAt: customers.accountCreatedAt,
+          firstSeenAt: customers.firstSeenAt,
+          lastContactAt: customers.lastContactAt,
+          agitator: customers.agitator,
+        })
+        .from(customers)
+        .where(and(eq(customers.organizationId, organizationId), inArray(customers.id, part))),
+      db
+        .select({ customerId: purchases.customerId, n: sql<number>`count(*)::int` })
+        .from(purchases)
+        .where(and(eq(purchases.organizationId, organizationId), inArray(purchases.customerId, part)))
+        .groupBy(purchases.customerId),
+      // Earlier contacts on any channel: what cross-channel priority and the posting rate look at.
+      db
+        .select({ customerId: mentions.customerId, channel: mentions.channel, occurredAt: mentions.occurredAt })
+        .from(mentions)
+        .where(and(eq(mentions.organizationId, organizationId), inArray(mentions.customerId, part), gte(mentions.occurredAt, new Date(earliest.getTime() - dayMs)))),
+    ]);
+    for (const row of rows) state.set(row.id, { ...row, agitator: (row.agitator as AgitatorAssessment | null) ?? null, isNew: false, purchaseCount: 0, contacts: [], touched: false });
+    for (const row of counts) {
+      const customer = state.get(row.customerId);
+      if (customer) customer.purchaseCount = Number(row.n);
+    }
+    for (const row of history) if (row.customerId) state.get(row.customerId)?.contacts.push({ channel: row.channel, occurredAt: row.occurredAt });
+  }
+  return state;
+}
+
+async function loadOpenTickets(db: Db, organizationId: string, customerIds: string[]): Promise<Map<string, TicketState>> {
+  const open = new Map<string, TicketState>();
+  for (const part of chunks(customerIds, 10_000)) {
+    const rows = await db
+      .select()
+      .from(tickets)
+      .where(and(eq(tickets.organizationId, organizationId), inArray(tickets.customerId, part), ne(tickets.status, 'resolved')))
+      .orderBy(tickets.lastMentionAt);
+    // Ordered oldest first, so the most recently active open ticket wins.
+    for (const t of rows) {
+      open.set(t.customerId, {
+        id: t.id,
+        isNew: false,
+        customerId: t.customerId,
+        subject: t.subject,
+        channel: t.channel,
+        status: t.status,
+        priority: t.priority,
+        breakdown: t.priorityBreakdown as Priority['breakdown'],
+        slaDueAt: t.slaDueAt,
+        topicTerms: t.topicTerms,
+        createdAt: t.createdAt,
+        lastMentionAt: t.lastMentionAt,
+        language: 'unknown',
+        sentiment: 0,
+        assigneeId: t.assigneeId,
+        touched: false,
+      });
+    }
+  }
+  return open;
+}
+
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/** Postgres text and jsonb cannot hold U+0000; an untrusted message may. */
+function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+}
+
+function storableRaw(raw: unknown): unknown {
+  if (raw === undefined) return {};
+  if (typeof raw === 'string') return withoutNul(raw);
+  const json = JSON.stringify(raw);
+  return json.includes('\\u0000') ? (JSON.parse(json.replaceAll('\\u0000', '\\ufffd')) as unknown) : raw;
+}
