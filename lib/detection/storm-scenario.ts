@@ -31,6 +31,7 @@ export interface StormScenario {
 const everyday = ['delay', 'refund', 'app', 'login', 'baggage', 'seat', 'crew', 'wifi', 'food', 'checkin', 'gate', 'upgrade'];
 const ordinaryChannels = ['x', 'x', 'x', 'facebook', 'facebook', 'email', 'chat', 'phone'] as const;
 const stormWords = ['lost', 'bag', 'luggage', 'jfk', 'reply', 'hours', 'suitcase'];
+const stormOpeners = ['You lost my', 'Worst airline ever, where is my', 'Never again. Still no news of my', 'Help! You lost my'];
 
 /** A uuid-shaped id from the seeded generator, so replays of one seed are identical. */
 function seededUuid(random: () => number): string {
@@ -88,7 +89,10 @@ export function airlineStormScenario(options: StormScenarioOptions): StormScenar
         const words = [pick(stormWords), pick(stormWords)];
         m.topicTerms = [...new Set([...words, ...(random() < 0.85 ? ['#lostluggage'] : [])])];
         m.hashtags = m.topicTerms.includes('#lostluggage') ? ['lostluggage'] : [];
-        m.text = `Where is my ${words.join(' ')}? ${m.hashtags.length ? '#LostLuggage' : ''}`.trim();
+        // Worded as the complaints they are (the classifier reads the text when they arrive through webhooks);
+        // the opener is chosen without drawing from the generator, so the scenario's numbers stay as they were.
+        const opener = stormOpeners[(words[0]!.length + words[1]!.length) % stormOpeners.length]!;
+        m.text = `${opener} ${words.join(' ')}? ${m.hashtags.length ? '#LostLuggage' : ''}`.trim();
         mentions.push(m);
       }
     }
