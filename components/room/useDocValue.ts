@@ -21,6 +21,7 @@ export function useDocValue<T>(doc: Y.Doc | undefined, read: (doc: Y.Doc) => T, 
 export function useNow(intervalMs = 15_000): Date | null {
   const [now, setNow] = useState<Date | null>(null);
   useEffect(() => {
+    // The clock is an outside system read after hydration on purpose: rendering it on the server would mismatch.
     // eslint-disable-next-line react-hooks/set-state-in-effect
     setNow(new Date());
     const timer = setInterval(() => setNow(new Date()), intervalMs);
