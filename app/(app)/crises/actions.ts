@@ -5,17 +5,17 @@ import { type ActionResult, runAsMember } from '@/lib/auth/session';
 import { addAffectedCustomers, addAffectedCustomersFromTickets, importAffectedCustomersCsv } from '@/lib/crises/affected-customers';
 import { approveCompensation, markCompensationPaid } from '@/lib/crises/compensation';
 import { changeCrisisStatus, setCrisisBudget } from '@/lib/crises/lifecycle';
-import { openCrisis } from '@/lib/crises/open';
+import { openCrisisByHand } from '@/lib/crises/open-by-hand';
 
 export type OpenCrisisState = ActionResult<{ id: string }> | null;
 
-/** Opens a crisis by hand (or joins the open one on the same topic) and goes to its room. */
+/** Opens a crisis by hand (or joins the open one on the same topic), notifying the committee, and goes to its room. */
 export async function openCrisisAction(_previous: OpenCrisisState, form: FormData): Promise<OpenCrisisState> {
-  const topic = String(form.get('topic') ?? '').trim();
   const result = await runAsMember(async (ctx) => {
-    const { crisis } = await openCrisis({
+    // The same verb as the dashboard's form: a room opened by hand tells the committee like one opened by detection.
+    const { crisis } = await openCrisisByHand({
       ctx,
-      input: { title: String(form.get('title') ?? ''), topic: topic || undefined, severity: String(form.get('severity') ?? 'high') as never },
+      input: { title: String(form.get('title') ?? ''), topic: String(form.get('topic') ?? ''), severity: String(form.get('severity') ?? 'high') as never },
     });
     return { id: crisis.id };
   });
