@@ -3,28 +3,27 @@
 import { useActionState } from 'react';
 import type { AddMemberState } from '@/app/(app)/admin/members/actions';
 import { roles } from '@/db/schema';
+import { ActionResultMessage } from '@/components/ui/ActionResultMessage';
 
 /** The admin's form to add a member; shows a generated first password once. */
 export function AddMemberForm({ action }: { action: (state: AddMemberState, form: FormData) => Promise<AddMemberState> }) {
   const [state, formAction, pending] = useActionState(action, null);
   return (
     <form action={formAction} className="stack" aria-label="Add a member">
-      {state && !state.ok && (
-        <div role="alert" className="alert alert-error">
-          {state.error}
-        </div>
-      )}
-      {state?.ok && (
-        <div role="status" className="alert alert-ok">
-          {state.data.name} ({state.data.email}) was added.
-          {state.data.temporaryPassword && (
-            <>
-              {' '}
-              First password, shown only now: <code data-testid="temporary-password">{state.data.temporaryPassword}</code>
-            </>
-          )}
-        </div>
-      )}
+      <ActionResultMessage
+        state={state}
+        success={(data) => (
+          <>
+            {data.name} ({data.email}) was added.
+            {data.temporaryPassword && (
+              <>
+                {' '}
+                First password, shown only now: <code data-testid="temporary-password">{data.temporaryPassword}</code>
+              </>
+            )}
+          </>
+        )}
+      />
       <div className="form-row">
         <label className="field">
           Name

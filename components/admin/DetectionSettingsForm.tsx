@@ -2,6 +2,7 @@
 
 import { useActionState } from 'react';
 import type { DetectionFormState } from '@/app/(app)/admin/detection/actions';
+import { ActionResultMessage } from '@/components/ui/ActionResultMessage';
 
 export interface DetectionFormValues {
   openCrisisScore: number;
@@ -32,16 +33,14 @@ export function DetectionSettingsForm({ values, action }: { values: DetectionFor
   const [state, formAction, pending] = useActionState(action, null);
   return (
     <form action={formAction} className="stack" aria-label="Detection settings">
-      {state && !state.ok && (
-        <div role="alert" className="alert alert-error">
-          {state.error}
-        </div>
-      )}
-      {state?.ok && (
-        <div role="status" className="alert alert-ok">
-          Saved. Live detection applies it within 30 seconds.
-        </div>
-      )}
+      <ActionResultMessage
+        state={state}
+        success={() => (
+          <>
+            Saved. Live detection applies it within 30 seconds.
+          </>
+        )}
+      />
       <h3 style={{ margin: 0 }}>When does a storm open a room?</h3>
       <div className="form-row">
         <NumberField name="openCrisisScore" label="Score that opens a room" hint="4 = rarer than once a week per series; higher = fewer rooms" value={values.openCrisisScore} step={0.1} />

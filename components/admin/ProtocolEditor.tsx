@@ -3,6 +3,7 @@
 import { useActionState, useState } from 'react';
 import type { ProtocolFormState } from '@/app/(app)/admin/protocols/actions';
 import { roles, type Role } from '@/db/schema';
+import { ActionResultMessage } from '@/components/ui/ActionResultMessage';
 
 type Unit = 'minutes' | 'hours' | 'days';
 type Row = { key: number; text: string; ownerRole: Role; due: number; unit: Unit };
@@ -40,16 +41,14 @@ export function ProtocolEditor({ protocol, action, submitLabel }: { protocol: Ed
   return (
     <form action={formAction} className="stack" aria-label={protocol.id ? `Edit ${protocol.name}` : 'New protocol'}>
       <input type="hidden" name="payload" value={payload} />
-      {state && !state.ok && (
-        <div role="alert" className="alert alert-error">
-          {state.error}
-        </div>
-      )}
-      {state?.ok && (
-        <div role="status" className="alert alert-ok">
-          Saved “{state.data.name}”. New rooms use it; open rooms keep their checklist.
-        </div>
-      )}
+      <ActionResultMessage
+        state={state}
+        success={(data) => (
+          <>
+            Saved “{data.name}”. New rooms use it; open rooms keep their checklist.
+          </>
+        )}
+      />
       <div className="form-row">
         <label className="field" style={{ flex: '1 1 240px' }}>
           Name

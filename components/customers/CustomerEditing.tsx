@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useActionState, useState, useTransition } from 'react';
 import type { SplitState } from '@/app/(app)/customers/actions';
 import type { ActionResult } from '@/lib/auth/session';
+import { ActionResultMessage } from '@/components/ui/ActionResultMessage';
 
 /** "Merge into this customer" for one search result. */
 export function MergeButton({ survivorId, mergedId, name, action }: { survivorId: string; mergedId: string; name: string; action: (survivorId: string, mergedId: string) => Promise<ActionResult<{ moved: string }>> }) {
@@ -38,16 +39,14 @@ export function SplitForm({ customerId, identities, action }: { customerId: stri
   const [state, formAction, pending] = useActionState(action, null);
   return (
     <form action={formAction} className="stack" aria-label="Split identities out">
-      {state && !state.ok && (
-        <div role="alert" className="alert alert-error">
-          {state.error}
-        </div>
-      )}
-      {state?.ok && (
-        <div role="status" className="alert alert-ok">
-          {state.data.summary} <Link href={`/customers/${state.data.newCustomerId}`}>Open the new customer</Link>
-        </div>
-      )}
+      <ActionResultMessage
+        state={state}
+        success={(data) => (
+          <>
+            {data.summary} <Link href={`/customers/${data.newCustomerId}`}>Open the new customer</Link>
+          </>
+        )}
+      />
       <input type="hidden" name="customerId" value={customerId} />
       <div className="form-row">
         {identities.map((i) => (

@@ -5,23 +5,22 @@ import { useActionState } from 'react';
 import styles from './dashboard.module.css';
 import type { OpenCrisisState } from '@/app/(app)/dashboard/actions';
 import { severities } from '@/db/schema';
+import { ActionResultMessage } from '@/components/ui/ActionResultMessage';
 
 /** A member opens a crisis room by hand, before (or instead of) the detector. */
 export function OpenCrisisForm({ action }: { action: (state: OpenCrisisState, form: FormData) => Promise<OpenCrisisState> }) {
   const [state, formAction, pending] = useActionState(action, null);
   return (
     <form action={formAction} className="stack" aria-label="Open a crisis by hand">
-      {state && !state.ok && (
-        <div role="alert" className="alert alert-error">
-          {state.error}
-        </div>
-      )}
-      {state?.ok && (
-        <div role="status" className="alert alert-ok">
-          {state.data.created ? 'Crisis opened: ' : 'A room on this topic is already open: '}
-          <Link href={`/crises/${state.data.id}`}>{state.data.title}</Link>
-        </div>
-      )}
+      <ActionResultMessage
+        state={state}
+        success={(data) => (
+          <>
+            {data.created ? 'Crisis opened: ' : 'A room on this topic is already open: '}
+            <Link href={`/crises/${data.id}`}>{data.title}</Link>
+          </>
+        )}
+      />
       <div className="form-row">
         <label className="field" style={{ flex: '2 1 260px' }}>
           Title

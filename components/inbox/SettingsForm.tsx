@@ -2,6 +2,7 @@
 
 import { useActionState } from 'react';
 import type { SettingsState } from '@/app/(app)/admin/settings/actions';
+import { ActionResultMessage } from '@/components/ui/ActionResultMessage';
 
 type Props = {
   action: (state: SettingsState, form: FormData) => Promise<SettingsState>;
@@ -15,16 +16,14 @@ export function SettingsForm({ action, sla, weights, triggers }: Props) {
   const [state, formAction, pending] = useActionState(action, null);
   return (
     <form action={formAction} className="stack" aria-label="Listening settings">
-      {state && !state.ok && (
-        <div role="alert" className="alert alert-error">
-          {state.error}
-        </div>
-      )}
-      {state?.ok && (
-        <div role="status" className="alert alert-ok">
-          Saved. New mentions use these settings at once.
-        </div>
-      )}
+      <ActionResultMessage
+        state={state}
+        success={() => (
+          <>
+            Saved. New mentions use these settings at once.
+          </>
+        )}
+      />
       <section className="panel">
         <h2>First-response target per channel (minutes)</h2>
         <div className="form-row">

@@ -3,17 +3,14 @@
 import { useActionState } from 'react';
 import type { OpenCrisisState } from '@/app/(app)/crises/actions';
 import { severities } from '@/db/schema';
+import { ActionResultMessage } from '@/components/ui/ActionResultMessage';
 
 /** The form to open a crisis by hand; an open crisis on the same topic is joined instead of opening a second room. */
 export function OpenCrisisForm({ action }: { action: (state: OpenCrisisState, form: FormData) => Promise<OpenCrisisState> }) {
   const [state, formAction, pending] = useActionState(action, null);
   return (
     <form action={formAction} className="stack" aria-label="Open a crisis">
-      {state && !state.ok && (
-        <div role="alert" className="alert alert-error">
-          {state.error}
-        </div>
-      )}
+      <ActionResultMessage state={state} />
       <div className="form-row">
         <label className="field" style={{ flex: '2 1 280px' }}>
           What is happening
