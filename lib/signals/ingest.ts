@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, gte, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, gte, ne, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { customerIdentities, customers, mentions, purchases, tickets } from '@/db/schema';
 import type { Channel, NormalizedMention } from '@/lib/channels/types';
 import { type Ctx, inTransaction } from '@/lib/context';
 import { type IngestedMention, publish } from '@/lib/events';
-import { assignTickets, loadRoutingCandidates, type TicketToRoute } from '@/lib/routing/assign';
-import { insertJsonRows, updateJsonRows } from '@/lib/signals/bulk';
+import { assignTickets, loadRoutingCandidates, type RoutingCandidate, type TicketToRoute } from '@/lib/routing/assign';
+import { insertJsonRows, rowsOf, updateJsonRows } from '@/lib/signals/bulk';
 import { assessAgitator, type AgitatorAssessment } from '@/lib/signals/agitator';
 import { classifyText, type Classification } from '@/lib/signals/classify';
 import { identityKeysOf } from '@/lib/signals/identity';
@@ -164,45 +165,26 @@ type TicketState = TicketToRoute & {
 
 async function ingestInTransaction(db: Db, organizationId: string, items: Item[], settings: ListeningSettings): Promise<RunOutcome> {
   const stored: (IngestedMention | null)[] = items.map(() => null);
-  // 1. Deduplicate: within the run (the first wins), then against what is stored (below, with the other reads).
+  // 1. Deduplicate within the run (the first wins), then against what is stored (read with the rest below).
   const keyOf = (m: NormalizedMention) => `${m.channel}\u0000${m.externalId}`;
   const firstIndex = new Map<string, number>();
   items.forEach((item, index) => {
     if (!firstIndex.has(keyOf(item.mention))) firstIndex.set(keyOf(item.mention), index);
   });
-  // 2. Who wrote them: identity keys. The reads that do not depend on each other go out together (postgres.js
-  // pipelines them on the transaction's connection).
+  // 2. Who wrote them: identity keys, and what the database knows of those people.
   const candidates = [...firstIndex.values()];
   const keysByIndex = new Map(candidates.map((index) => [index, identityKeysOf(items[index]!.mention, { defaultCallingCode: items[index]!.defaultCallingCode })]));
-  const known = new Set<string>();
-  const customerOfKey = new Map<string, string>();
-  const [, , purchaseData] = await Promise.all([
-    Promise.all(
-      [...chunks([...new Set(candidates.map((index) => items[index]!.mention.externalId))], 10_000)].map(async (ids) => {
-        const rows = await db
-          .select({ channel: mentions.channel, externalId: mentions.externalId })
-          .from(mentions)
-          .where(and(eq(mentions.organizationId, organizationId), inArray(mentions.externalId, ids)));
-        for (const row of rows) known.add(`${row.channel}\u0000${row.externalId}`);
-      }),
-    ),
-    Promise.all(
-      [...chunks([...new Set([...keysByIndex.values()].flat())], 10_000)].map(async (keys) => {
-        const rows = await db
-          .select({ key: customerIdentities.key, customerId: customerIdentities.customerId })
-          .from(customerIdentities)
-          .where(and(eq(customerIdentities.organizationId, organizationId), inArray(customerIdentities.key, keys)));
-        for (const row of rows) customerOfKey.set(row.key, row.customerId);
-      }),
-    ),
-    db.select({ any: sql<number>`1` }).from(purchases).where(eq(purchases.organizationId, organizationId)).limit(1),
-  ]);
-  const orgHasPurchaseData = purchaseData.length > 0;
+  const earliest = Math.min(...candidates.map((index) => items[index]!.mention.occurredAt.getTime()));
+  const { known, customerOfKey, customerState, openTicketOf, orgHasPurchaseData, routing } = await readStoredState(
+    db,
+    organizationId,
+    candidates.map((index) => ({ channel: items[index]!.mention.channel, externalId: items[index]!.mention.externalId })),
+    [...new Set([...keysByIndex.values()].flat())],
+    new Date(earliest),
+  );
   const fresh = candidates.filter((index) => !known.has(keyOf(items[index]!.mention))).sort((a, b) => items[a]!.mention.occurredAt.getTime() - items[b]!.mention.occurredAt.getTime());
   if (fresh.length === 0) return { stored, newTicketIds: [] };
   const keysOf = fresh.map((index) => keysByIndex.get(index)!);
-  const knownCustomers = [...new Set(keysOf.flat().flatMap((k) => customerOfKey.get(k) ?? []))];
-  const [customerState, openTicketOf] = await Promise.all([loadCustomers(db, organizationId, knownCustomers, items[fresh[0]!]!.mention.occurredAt), loadOpenTickets(db, organizationId, knownCustomers)]);
 
   const newIdentities: { organizationId: string; customerId: string; key: string }[] = [];
   const rows: (typeof mentions.$inferInsert)[] = [];
@@ -322,53 +304,66 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
   // 7. Route the new tickets before they are written, so no second statement is needed.
   const newTickets = [...ticketState.values()].filter((t) => t.isNew);
   if (newTickets.length > 0) {
-    const candidates = await loadRoutingCandidates(db, organizationId);
     const ltvOf = new Map([...customerState.values()].map((c) => [c.id, c.lifetimeValueCents / 100]));
-    assignTickets(newTickets.sort((a, b) => b.priority - a.priority), candidates, { lifetimeValueOf: (t) => ltvOf.get((t as TicketState).customerId) ?? 0 });
+    assignTickets(newTickets.sort((a, b) => b.priority - a.priority), routing, { lifetimeValueOf: (t) => ltvOf.get((t as TicketState).customerId) ?? 0 });
   }
 
-  // 8. Write: customers, identities, tickets, mentions; each as few multi-row statements as Postgres allows.
+  // 8. Write: customers, identities, tickets, mentions, each as few multi-row statements as Postgres allows. They go
+  // out together, in this order, on the transaction's connection: the next statement's JSON is built while the
+  // database runs the previous one. A key a concurrent ingest stored first fails the run, which is retried whole.
   const createdCustomers = [...customerState.values()].filter((c) => c.isNew);
-  await insertJsonRows(
-    db,
-    customers,
-    createdCustomers.map((c) => ({ id: c.id, organizationId, displayName: c.displayName, lifetimeValueCents: 0, currency: c.currency, followers: c.followers, accountCreatedAt: c.accountCreatedAt, agitator: c.agitator, firstSeenAt: c.firstSeenAt, lastContactAt: c.lastContactAt })),
+  const writes: Promise<unknown>[] = [];
+  const expectAll = (expected: number) => (inserted: number) => {
+    if (inserted !== expected) throw new ConcurrentIngest();
+  };
+  writes.push(
+    insertJsonRows(
+      db,
+      customers,
+      createdCustomers.map((c) => ({ id: c.id, organizationId, displayName: c.displayName, lifetimeValueCents: 0, currency: c.currency, followers: c.followers, accountCreatedAt: c.accountCreatedAt, agitator: c.agitator, firstSeenAt: c.firstSeenAt, lastContactAt: c.lastContactAt })),
+    ),
   );
-  if ((await insertJsonRows(db, customerIdentities, newIdentities.map((i) => ({ id: randomUUID(), ...i, createdAt: new Date() })), { onConflictDoNothing: true })) !== newIdentities.length) throw new ConcurrentIngest();
-  await updateJsonRows(
-    db,
-    customers,
-    [...customerState.values()].filter((c) => !c.isNew && c.touched).map((c) => ({ id: c.id, followers: c.followers, lastContactAt: c.lastContactAt, accountCreatedAt: c.accountCreatedAt, agitator: c.agitator })),
-    sql`followers = greatest(c.followers, v.followers), last_contact_at = greatest(c.last_contact_at, v.last_contact_at), account_created_at = coalesce(c.account_created_at, v.account_created_at), agitator = v.agitator`,
+  const createdAt = new Date();
+  writes.push(insertJsonRows(db, customerIdentities, newIdentities.map((i) => ({ id: randomUUID(), ...i, createdAt })), { onConflictDoNothing: true }).then(expectAll(newIdentities.length)));
+  writes.push(
+    updateJsonRows(
+      db,
+      customers,
+      [...customerState.values()].filter((c) => !c.isNew && c.touched).map((c) => ({ id: c.id, followers: c.followers, lastContactAt: c.lastContactAt, accountCreatedAt: c.accountCreatedAt, agitator: c.agitator })),
+      sql`followers = greatest(c.followers, v.followers), last_contact_at = greatest(c.last_contact_at, v.last_contact_at), account_created_at = coalesce(c.account_created_at, v.account_created_at), agitator = v.agitator`,
+    ),
   );
-  await insertJsonRows(
-    db,
-    tickets,
-    newTickets.map((t) => ({
-      id: t.id,
-      organizationId,
-      customerId: t.customerId,
-      subject: t.subject,
-      channel: t.channel,
-      status: t.status,
-      priority: t.priority,
-      priorityBreakdown: t.breakdown,
-      assigneeId: t.assigneeId,
-      slaDueAt: t.slaDueAt,
-      topicTerms: t.topicTerms,
-      createdAt: t.createdAt,
-      lastMentionAt: t.lastMentionAt,
-    })),
+  writes.push(
+    insertJsonRows(
+      db,
+      tickets,
+      newTickets.map((t) => ({
+        id: t.id,
+        organizationId,
+        customerId: t.customerId,
+        subject: t.subject,
+        channel: t.channel,
+        status: t.status,
+        priority: t.priority,
+        priorityBreakdown: t.breakdown,
+        assigneeId: t.assigneeId,
+        slaDueAt: t.slaDueAt,
+        topicTerms: t.topicTerms,
+        createdAt: t.createdAt,
+        lastMentionAt: t.lastMentionAt,
+      })),
+    ),
   );
-  await updateJsonRows(
-    db,
-    tickets,
-    [...ticketState.values()].filter((t) => !t.isNew && t.touched).map((t) => ({ id: t.id, priority: t.priority, priorityBreakdown: t.breakdown, lastMentionAt: t.lastMentionAt, status: t.status })),
-    sql`priority = v.priority, priority_breakdown = v.priority_breakdown, last_mention_at = greatest(c.last_mention_at, v.last_mention_at), status = v.status`,
+  writes.push(
+    updateJsonRows(
+      db,
+      tickets,
+      [...ticketState.values()].filter((t) => !t.isNew && t.touched).map((t) => ({ id: t.id, priority: t.priority, priorityBreakdown: t.breakdown, lastMentionAt: t.lastMentionAt, status: t.status })),
+      sql`priority = v.priority, priority_breakdown = v.priority_breakdown, last_mention_at = greatest(c.last_mention_at, v.last_mention_at), status = v.status`,
+    ),
   );
-  for (const part of chunks(rows, chunkRows)) {
-    if ((await insertJsonRows(db, mentions, part, { onConflictDoNothing: true })) !== part.length) throw new ConcurrentIngest();
-  }
+  for (const part of chunks(rows, chunkRows)) writes.push(insertJsonRows(db, mentions, part, { onConflictDoNothing: true }).then(expectAll(part.length)));
+  await Promise.all(writes);
   return { stored, newTicketIds: newTickets.map((t) => t.id) };
 }
 
@@ -445,77 +440,101 @@ export function subjectOf(text: string): string {
   return line.length > 120 ? `${line.slice(0, 117)}…` : line;
 }
 
-async function loadCustomers(db: Db, organizationId: string, ids: string[], earliest: Date): Promise<Map<string, CustomerState>> {
-  const state = new Map<string, CustomerState>();
-  if (ids.length === 0) return state;
-  for (const part of chunks(ids, 10_000)) {
-    const [rows, counts, history] = await Promise.all([
-      db
-        .select({
-          id: customers.id,
-          displayName: customers.displayName,
-          lifetimeValueCents: customers.lifetimeValueCents,
-          currency: customers.currency,
-          followers: customers.followers,
-          accountCreatedAt: customers.accountCreatedAt,
-          firstSeenAt: customers.firstSeenAt,
-          lastContactAt: customers.lastContactAt,
-          agitator: customers.agitator,
-        })
-        .from(customers)
-        .where(and(eq(customers.organizationId, organizationId), inArray(customers.id, part))),
-      db
-        .select({ customerId: purchases.customerId, n: sql<number>`count(*)::int` })
-        .from(purchases)
-        .where(and(eq(purchases.organizationId, organizationId), inArray(purchases.customerId, part)))
-        .groupBy(purchases.customerId),
-      // Earlier contacts on any channel: what cross-channel priority and the posting rate look at.
-      db
-        .select({ customerId: mentions.customerId, channel: mentions.channel, occurredAt: mentions.occurredAt })
-        .from(mentions)
-        .where(and(eq(mentions.organizationId, organizationId), inArray(mentions.customerId, part), gte(mentions.occurredAt, new Date(earliest.getTime() - dayMs)))),
-    ]);
-    for (const row of rows) state.set(row.id, { ...row, agitator: (row.agitator as AgitatorAssessment | null) ?? null, isNew: false, purchaseCount: 0, contacts: [], touched: false });
-    for (const row of counts) {
-      const customer = state.get(row.customerId);
-      if (customer) customer.purchaseCount = Number(row.n);
-    }
-    for (const row of history) if (row.customerId) state.get(row.customerId)?.contacts.push({ channel: row.channel, occurredAt: row.occurredAt });
-  }
-  return state;
-}
+/** What the database knows that a run depends on. */
+type StoredState = {
+  known: Set<string>;
+  customerOfKey: Map<string, string>;
+  customerState: Map<string, CustomerState>;
+  openTicketOf: Map<string, TicketState>;
+  orgHasPurchaseData: boolean;
+  routing: RoutingCandidate[];
+};
 
-async function loadOpenTickets(db: Db, organizationId: string, customerIds: string[]): Promise<Map<string, TicketState>> {
-  const open = new Map<string, TicketState>();
-  for (const part of chunks(customerIds, 10_000)) {
-    const rows = await db
+/**
+ * Reads it all in one round: which (channel, externalId) pairs are stored already, the customers behind the authors'
+ * identity keys with their purchase counts, last-day contacts and open tickets, and the routing candidates. Lists travel
+ * as one JSON parameter each (thousands of bound parameters cost more to build and bind than the query takes to run),
+ * and the statements go out together on the transaction's connection.
+ */
+async function readStoredState(db: Db, organizationId: string, pairs: { channel: Channel; externalId: string }[], keys: string[], earliest: Date): Promise<StoredState> {
+  const keyList = sql`array(select json_array_elements_text(${JSON.stringify(keys)}::json))`;
+  const ofKnownCustomer = (column: AnyPgColumn) =>
+    sql`${column} in (select ${customerIdentities.customerId} from ${customerIdentities} where ${customerIdentities.organizationId} = ${organizationId} and ${customerIdentities.key} = any(${keyList}))`;
+  const [knownRows, identityRows, customerRows, purchaseRows, historyRows, ticketRows, purchaseData, routing] = await Promise.all([
+    db.execute(
+      sql`select m.channel, m.external_id as "externalId" from ${mentions} m join json_to_recordset(${JSON.stringify(pairs)}::json) as k(channel text, "externalId" text)
+          on m.organization_id = ${organizationId} and m.channel = k.channel and m.external_id = k."externalId"`,
+    ),
+    db
+      .select({ key: customerIdentities.key, customerId: customerIdentities.customerId })
+      .from(customerIdentities)
+      .where(and(eq(customerIdentities.organizationId, organizationId), sql`${customerIdentities.key} = any(${keyList})`)),
+    db
+      .select({
+        id: customers.id,
+        displayName: customers.displayName,
+        lifetimeValueCents: customers.lifetimeValueCents,
+        currency: customers.currency,
+        followers: customers.followers,
+        accountCreatedAt: customers.accountCreatedAt,
+        firstSeenAt: customers.firstSeenAt,
+        lastContactAt: customers.lastContactAt,
+        agitator: customers.agitator,
+      })
+      .from(customers)
+      .where(and(eq(customers.organizationId, organizationId), ofKnownCustomer(customers.id))),
+    db
+      .select({ customerId: purchases.customerId, n: sql<number>`count(*)::int` })
+      .from(purchases)
+      .where(and(eq(purchases.organizationId, organizationId), ofKnownCustomer(purchases.customerId)))
+      .groupBy(purchases.customerId),
+    // Earlier contacts on any channel: what cross-channel priority and the posting rate look at.
+    db
+      .select({ customerId: mentions.customerId, channel: mentions.channel, occurredAt: mentions.occurredAt })
+      .from(mentions)
+      .where(and(eq(mentions.organizationId, organizationId), ofKnownCustomer(mentions.customerId), gte(mentions.occurredAt, new Date(earliest.getTime() - dayMs)))),
+    // Oldest activity first, so the most recently active open ticket of a customer wins.
+    db
       .select()
       .from(tickets)
-      .where(and(eq(tickets.organizationId, organizationId), inArray(tickets.customerId, part), ne(tickets.status, 'resolved')))
-      .orderBy(tickets.lastMentionAt);
-    // Ordered oldest first, so the most recently active open ticket wins.
-    for (const t of rows) {
-      open.set(t.customerId, {
-        id: t.id,
-        isNew: false,
-        customerId: t.customerId,
-        subject: t.subject,
-        channel: t.channel,
-        status: t.status,
-        priority: t.priority,
-        breakdown: t.priorityBreakdown as Priority['breakdown'],
-        slaDueAt: t.slaDueAt,
-        topicTerms: t.topicTerms,
-        createdAt: t.createdAt,
-        lastMentionAt: t.lastMentionAt,
-        language: 'unknown',
-        sentiment: 0,
-        assigneeId: t.assigneeId,
-        touched: false,
-      });
-    }
+      .where(and(eq(tickets.organizationId, organizationId), ofKnownCustomer(tickets.customerId), ne(tickets.status, 'resolved')))
+      .orderBy(tickets.lastMentionAt),
+    db.select({ any: sql<number>`1` }).from(purchases).where(eq(purchases.organizationId, organizationId)).limit(1),
+    loadRoutingCandidates(db, organizationId),
+  ]);
+  const known = new Set(rowsOf<{ channel: string; externalId: string }>(knownRows).map((r) => `${r.channel}\u0000${r.externalId}`));
+  const customerOfKey = new Map(identityRows.map((r) => [r.key, r.customerId]));
+  const customerState = new Map<string, CustomerState>();
+  for (const row of customerRows) {
+    customerState.set(row.id, { ...row, agitator: (row.agitator as AgitatorAssessment | null) ?? null, isNew: false, purchaseCount: 0, contacts: [], touched: false });
   }
-  return open;
+  for (const row of purchaseRows) {
+    const customer = customerState.get(row.customerId);
+    if (customer) customer.purchaseCount = Number(row.n);
+  }
+  for (const row of historyRows) if (row.customerId) customerState.get(row.customerId)?.contacts.push({ channel: row.channel, occurredAt: row.occurredAt });
+  const openTicketOf = new Map<string, TicketState>();
+  for (const t of ticketRows) {
+    openTicketOf.set(t.customerId, {
+      id: t.id,
+      isNew: false,
+      customerId: t.customerId,
+      subject: t.subject,
+      channel: t.channel,
+      status: t.status,
+      priority: t.priority,
+      breakdown: t.priorityBreakdown as Priority['breakdown'],
+      slaDueAt: t.slaDueAt,
+      topicTerms: t.topicTerms,
+      createdAt: t.createdAt,
+      lastMentionAt: t.lastMentionAt,
+      language: 'unknown',
+      sentiment: 0,
+      assigneeId: t.assigneeId,
+      touched: false,
+    });
+  }
+  return { known, customerOfKey, customerState, openTicketOf, orgHasPurchaseData: purchaseData.length > 0, routing };
 }
 
 function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
