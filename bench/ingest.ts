@@ -88,10 +88,14 @@ async function serve(handler: (request: Request) => Promise<Response>): Promise<
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-/** Exports the pipeline's stored mention rows as CSV (new ids and external ids) with the database itself, then COPYs them back in. */
+/**
+ * Exports the pipeline's stored mention rows as CSV with the database itself, then COPYs them back in. Each copy gets
+ * a new external id and a new id that sorts where the original did (its version digit changed), so the copy's index
+ * inserts land the way the pipeline's time-ordered ids did.
+ */
 async function copyBack(handle: DatabaseHandle, organizationId: string, prefix: string): Promise<{ rows: number; seconds: number }> {
   const columns = Object.values(getTableColumns(mentions)).map((c) => c.name);
-  const selectList = columns.map((c) => (c === 'id' ? 'gen_random_uuid()' : c === 'external_id' ? `'copy-' || external_id` : c)).join(', ');
+  const selectList = columns.map((c) => (c === 'id' ? `overlay(id::text placing 'c' from 15 for 1)::uuid` : c === 'external_id' ? `'copy-' || external_id` : c)).join(', ');
   const exportSql = `copy (select ${selectList} from mentions where organization_id = '${organizationId}' and external_id like '${prefix}-%') to stdout with (format csv)`;
   const importSql = `copy mentions (${columns.join(', ')}) from stdin with (format csv)`;
   if (handle.kind === 'postgres') {

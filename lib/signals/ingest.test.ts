@@ -127,6 +127,15 @@ describe('ingestMentions', () => {
     const result = await ingestMentions({ ctx: system, input: { mentions: batch } });
     expect(result).toMatchObject({ accepted: 3_000, duplicates: 0 });
     expect(result.newTicketIds).toHaveLength(1_000);
+    // Each author wrote early, midway and late in the batch: one ticket and one customer each, that know the last mention.
+    const rows = await database.db.select({ externalId: mentions.externalId, ticketId: mentions.ticketId, customerId: mentions.customerId }).from(mentions).where(and(eq(mentions.organizationId, org.id), like(mentions.externalId, 'bulk-%')));
+    expect(new Set(rows.map((r) => r.ticketId)).size).toBe(1_000);
+    expect(new Set(rows.map((r) => r.customerId)).size).toBe(1_000);
+    const latest = rows.find((r) => r.externalId === 'bulk-2999')!;
+    const [ticket] = await database.db.select().from(tickets).where(eq(tickets.id, latest.ticketId!));
+    const [customer] = await database.db.select().from(customers).where(eq(customers.id, latest.customerId!));
+    expect(ticket!.lastMentionAt).toEqual(minutesAfter(400 + 2_999 / 100));
+    expect(customer!.lastContactAt).toEqual(minutesAfter(400 + 2_999 / 100));
   });
 
   it('runs concurrent calls together and still answers each one for its own mentions', async () => {

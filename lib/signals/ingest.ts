@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { and, eq, gte, ne, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
@@ -6,6 +5,7 @@ import type { Db } from '@/db/client';
 import { customerIdentities, customers, mentions, purchases, tickets } from '@/db/schema';
 import type { Channel, NormalizedMention } from '@/lib/channels/types';
 import { type Ctx, inTransaction } from '@/lib/context';
+import { uuidv7 } from '@/lib/ids';
 import { type IngestedMention, publish } from '@/lib/events';
 import { assignTickets, loadRoutingCandidates, type RoutingCandidate, type TicketToRoute } from '@/lib/routing/assign';
 import { insertJsonRows, rowsOf, updateJsonRows } from '@/lib/signals/bulk';
@@ -45,8 +45,9 @@ export interface IngestResult {
 class ConcurrentIngest extends Error {}
 
 const dayMs = 86_400_000;
-// Mentions per INSERT: one JSON parameter each, kept to a few megabytes.
-const chunkRows = 2_500;
+// Mentions per slice of a run: small enough that the database works on one slice while the next is scored, large
+// enough that each statement carries many rows.
+const sliceMentions = 1_000;
 
 /** One mention with where and when it arrived; calls that run together keep their own. */
 type Item = { mention: NormalizedMention; connectionId: string | null; receivedAt: Date; defaultCallingCode: string | undefined };
@@ -184,194 +185,196 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
   );
   const fresh = candidates.filter((index) => !known.has(keyOf(items[index]!.mention))).sort((a, b) => items[a]!.mention.occurredAt.getTime() - items[b]!.mention.occurredAt.getTime());
   if (fresh.length === 0) return { stored, newTicketIds: [] };
-  const keysOf = fresh.map((index) => keysByIndex.get(index)!);
-
-  const newIdentities: { organizationId: string; customerId: string; key: string }[] = [];
-  const rows: (typeof mentions.$inferInsert)[] = [];
-  const ticketState = new Map<string, TicketState>();
-  for (const ticket of openTicketOf.values()) ticketState.set(ticket.id, ticket);
-
-  fresh.forEach((index, i) => {
-    const { mention, connectionId, receivedAt } = items[index]!;
-    const keys = keysOf[i]!;
-    // 3. One customer across channels: the first key already known decides; the others are linked to them.
-    const knownId = keys.map((k) => customerOfKey.get(k)).find((id) => id !== undefined);
-    let customer = knownId ? customerState.get(knownId) : undefined;
-    if (!customer) {
-      customer = newCustomer(mention);
-      customerState.set(customer.id, customer);
-    }
-    for (const key of keys) {
-      if (customerOfKey.has(key)) continue;
-      customerOfKey.set(key, customer.id);
-      newIdentities.push({ organizationId, customerId: customer.id, key });
-    }
-    const followers = mention.author.followers;
-    if (followers !== undefined && followers > customer.followers) customer.followers = followers;
-    if (!customer.accountCreatedAt && mention.author.accountCreatedAt) customer.accountCreatedAt = mention.author.accountCreatedAt;
-
-    // 4. Classify with the organization's triggers.
-    const text = withoutNul(mention.text);
-    const classification = classifyText({ text, hashtags: mention.hashtags }, settings.classify);
-
-    // 5. Priority, from what we know of this customer up to this mention.
-    const since = mention.occurredAt.getTime() - dayMs;
-    const recent = customer.contacts.filter((c) => c.occurredAt.getTime() >= since && c.occurredAt.getTime() <= mention.occurredAt.getTime());
-    const knowsPurchases = orgHasPurchaseData || customer.purchaseCount > 0;
-    const agitator = assessAgitator({
-      now: mention.occurredAt,
-      ...(knowsPurchases && { purchaseCount: customer.purchaseCount, lifetimeValue: customer.lifetimeValueCents / 100 }),
-      ...(customer.accountCreatedAt && { accountCreatedAt: customer.accountCreatedAt }),
-      postsLast24h: recent.length + 1,
-      ...(customer.followers > 0 || followers !== undefined ? { followers: customer.followers } : {}),
-      ...(mention.metrics?.impressions !== undefined && { impressions: mention.metrics.impressions }),
-      promoted: mention.promoted ?? false,
-      hashtags: mention.hashtags,
-    });
-    const priority = scoreCheckedPriority(
-      {
-        channel: mention.channel,
-        occurredAt: mention.occurredAt,
-        category: classification.category,
-        sentiment: classification.sentiment,
-        matchedTriggers: classification.matchedTriggers,
-        ...(knowsPurchases && { lifetimeValue: customer.lifetimeValueCents / 100 }),
-        ...(customer.followers > 0 || followers !== undefined ? { followers: customer.followers } : {}),
-        ...(mention.metrics?.impressions !== undefined && { impressions: mention.metrics.impressions }),
-        promoted: mention.promoted ?? false,
-        earlierContacts: recent,
-        agitator,
-      },
-      settings.weights,
-    );
-    customer.agitator = agitator;
-    customer.contacts.push({ channel: mention.channel, occurredAt: mention.occurredAt });
-    if (!customer.lastContactAt || customer.lastContactAt < mention.occurredAt) customer.lastContactAt = mention.occurredAt;
-    customer.touched = true;
-
-    // 6. Tickets: the customer's open ticket takes the mention; else a new one with its SLA target.
-    const ticket = groupIntoTicket(ticketState, openTicketOf, customer, mention, text, classification, priority, receivedAt, settings);
-
-    const id = randomUUID();
-    rows.push({
-      id,
-      organizationId,
-      channel: mention.channel,
-      connectionId,
-      externalId: mention.externalId,
-      kind: mention.kind,
-      text,
-      occurredAt: mention.occurredAt,
-      receivedAt,
-      authorExternalId: mention.author.externalId,
-      authorHandle: mention.author.handle ?? null,
-      authorName: mention.author.name ?? null,
-      authorFollowers: followers ?? null,
-      customerId: customer.id,
-      ticketId: ticket.id,
-      threadKey: mention.threadKey ?? null,
-      isPublic: mention.isPublic,
-      promoted: mention.promoted ?? false,
-      metrics: mention.metrics ?? null,
-      hashtags: mention.hashtags,
-      lang: mention.lang ?? (classification.language === 'unknown' ? null : classification.language),
-      category: classification.category,
-      sentiment: classification.sentiment,
-      matchedTriggers: classification.matchedTriggers,
-      topicTerms: classification.topicTerms,
-      priority: priority.score,
-      priorityBreakdown: priority.breakdown,
-      raw: storableRaw(mention.raw),
-    });
-    stored[index] = {
-      id,
-      channel: mention.channel,
-      occurredAt: mention.occurredAt,
-      category: classification.category,
-      topicTerms: classification.topicTerms,
-      hashtags: mention.hashtags,
-      text,
-      isPublic: mention.isPublic,
-      promoted: mention.promoted ?? false,
-      metrics: mention.metrics ?? null,
-      authorHandle: mention.author.handle ?? null,
-      authorFollowers: followers ?? null,
-      customerId: customer.id,
-      ticketId: ticket.id,
-    };
-  });
-
-  // 7. Route the new tickets before they are written, so no second statement is needed.
-  const newTickets = [...ticketState.values()].filter((t) => t.isNew);
-  if (newTickets.length > 0) {
-    const ltvOf = new Map([...customerState.values()].map((c) => [c.id, c.lifetimeValueCents / 100]));
-    assignTickets(newTickets.sort((a, b) => b.priority - a.priority), routing, { lifetimeValueOf: (t) => ltvOf.get((t as TicketState).customerId) ?? 0 });
-  }
-
-  // 8. Write: customers, identities, tickets, mentions, each as few multi-row statements as Postgres allows. They go
-  // out together, in this order, on the transaction's connection: the next statement's JSON is built while the
-  // database runs the previous one. A key a concurrent ingest stored first fails the run, which is retried whole.
-  const createdCustomers = [...customerState.values()].filter((c) => c.isNew);
   const writes: Promise<unknown>[] = [];
   const expectAll = (expected: number) => (inserted: number) => {
     if (inserted !== expected) throw new ConcurrentIngest();
   };
-  writes.push(
-    insertJsonRows(
-      db,
-      customers,
-      createdCustomers.map((c) => ({ id: c.id, organizationId, displayName: c.displayName, lifetimeValueCents: 0, currency: c.currency, followers: c.followers, accountCreatedAt: c.accountCreatedAt, agitator: c.agitator, firstSeenAt: c.firstSeenAt, lastContactAt: c.lastContactAt })),
-    ),
-  );
-  const createdAt = new Date();
-  writes.push(insertJsonRows(db, customerIdentities, newIdentities.map((i) => ({ id: randomUUID(), ...i, createdAt })), { onConflictDoNothing: true }).then(expectAll(newIdentities.length)));
+  const newTicketIds: string[] = [];
+  // 3–8 slice by slice, in time order: each slice's rows go out to the database (in order, on the transaction's
+  // connection) while the next slice is classified and scored. A key a concurrent ingest stored first fails the run,
+  // which is retried whole.
+  for (const [s, slice] of [...chunks(fresh, sliceMentions)].entries()) {
+    if (s > 0) await new Promise((resolve) => setImmediate(resolve));
+    const newIdentities: { organizationId: string; customerId: string; key: string }[] = [];
+    const rows: (typeof mentions.$inferInsert)[] = [];
+    const createdCustomers: CustomerState[] = [];
+    const createdTickets: TicketState[] = [];
+    for (const index of slice) {
+      const { mention, connectionId, receivedAt } = items[index]!;
+      const keys = keysByIndex.get(index)!;
+      // 3. One customer across channels: the first key already known decides; the others are linked to them.
+      const knownId = keys.map((k) => customerOfKey.get(k)).find((id) => id !== undefined);
+      let customer = knownId ? customerState.get(knownId) : undefined;
+      if (!customer) {
+        customer = newCustomer(mention);
+        customerState.set(customer.id, customer);
+        createdCustomers.push(customer);
+      }
+      for (const key of keys) {
+        if (customerOfKey.has(key)) continue;
+        customerOfKey.set(key, customer.id);
+        newIdentities.push({ organizationId, customerId: customer.id, key });
+      }
+      const followers = mention.author.followers;
+      if (followers !== undefined && followers > customer.followers) customer.followers = followers;
+      if (!customer.accountCreatedAt && mention.author.accountCreatedAt) customer.accountCreatedAt = mention.author.accountCreatedAt;
+
+      // 4. Classify with the organization's triggers.
+      const text = withoutNul(mention.text);
+      const classification = classifyText({ text, hashtags: mention.hashtags }, settings.classify);
+
+      // 5. Priority, from what we know of this customer up to this mention.
+      const since = mention.occurredAt.getTime() - dayMs;
+      const recent = customer.contacts.filter((c) => c.occurredAt.getTime() >= since && c.occurredAt.getTime() <= mention.occurredAt.getTime());
+      const knowsPurchases = orgHasPurchaseData || customer.purchaseCount > 0;
+      const agitator = assessAgitator({
+        now: mention.occurredAt,
+        ...(knowsPurchases && { purchaseCount: customer.purchaseCount, lifetimeValue: customer.lifetimeValueCents / 100 }),
+        ...(customer.accountCreatedAt && { accountCreatedAt: customer.accountCreatedAt }),
+        postsLast24h: recent.length + 1,
+        ...(customer.followers > 0 || followers !== undefined ? { followers: customer.followers } : {}),
+        ...(mention.metrics?.impressions !== undefined && { impressions: mention.metrics.impressions }),
+        promoted: mention.promoted ?? false,
+        hashtags: mention.hashtags,
+      });
+      const priority = scoreCheckedPriority(
+        {
+          channel: mention.channel,
+          occurredAt: mention.occurredAt,
+          category: classification.category,
+          sentiment: classification.sentiment,
+          matchedTriggers: classification.matchedTriggers,
+          ...(knowsPurchases && { lifetimeValue: customer.lifetimeValueCents / 100 }),
+          ...(customer.followers > 0 || followers !== undefined ? { followers: customer.followers } : {}),
+          ...(mention.metrics?.impressions !== undefined && { impressions: mention.metrics.impressions }),
+          promoted: mention.promoted ?? false,
+          earlierContacts: recent,
+          agitator,
+        },
+        settings.weights,
+      );
+      customer.agitator = agitator;
+      customer.contacts.push({ channel: mention.channel, occurredAt: mention.occurredAt });
+      if (!customer.lastContactAt || customer.lastContactAt < mention.occurredAt) customer.lastContactAt = mention.occurredAt;
+      customer.touched = true;
+
+      // 6. Tickets: the customer's open ticket takes the mention; else a new one with its SLA target.
+      const ticket = groupIntoTicket(createdTickets, openTicketOf, customer, mention, text, classification, priority, receivedAt, settings);
+
+      const id = uuidv7();
+      rows.push({
+        id,
+        organizationId,
+        channel: mention.channel,
+        connectionId,
+        externalId: mention.externalId,
+        kind: mention.kind,
+        text,
+        occurredAt: mention.occurredAt,
+        receivedAt,
+        authorExternalId: mention.author.externalId,
+        authorHandle: mention.author.handle ?? null,
+        authorName: mention.author.name ?? null,
+        authorFollowers: followers ?? null,
+        customerId: customer.id,
+        ticketId: ticket.id,
+        threadKey: mention.threadKey ?? null,
+        isPublic: mention.isPublic,
+        promoted: mention.promoted ?? false,
+        metrics: mention.metrics ?? null,
+        hashtags: mention.hashtags,
+        lang: mention.lang ?? (classification.language === 'unknown' ? null : classification.language),
+        category: classification.category,
+        sentiment: classification.sentiment,
+        matchedTriggers: classification.matchedTriggers,
+        topicTerms: classification.topicTerms,
+        priority: priority.score,
+        priorityBreakdown: priority.breakdown,
+        raw: storableRaw(mention.raw),
+      });
+      stored[index] = {
+        id,
+        channel: mention.channel,
+        occurredAt: mention.occurredAt,
+        category: classification.category,
+        topicTerms: classification.topicTerms,
+        hashtags: mention.hashtags,
+        text,
+        isPublic: mention.isPublic,
+        promoted: mention.promoted ?? false,
+        metrics: mention.metrics ?? null,
+        authorHandle: mention.author.handle ?? null,
+        authorFollowers: followers ?? null,
+        customerId: customer.id,
+        ticketId: ticket.id,
+      };
+    }
+
+    // 7. Route the slice's new tickets, highest priority first, before they are written.
+    assignTickets(createdTickets.sort((a, b) => b.priority - a.priority), routing, { lifetimeValueOf: (t) => (customerState.get(t.customerId)?.lifetimeValueCents ?? 0) / 100 });
+    newTicketIds.push(...createdTickets.map((t) => t.id));
+
+    // 8. Write the slice: customers, identities, tickets, mentions, one multi-row statement each. What is written is
+    // no longer new: a later mention that changes it marks it touched, and step 9 updates it.
+    const createdAt = new Date();
+    writes.push(
+      insertJsonRows(
+        db,
+        customers,
+        createdCustomers.map((c) => ({ id: c.id, organizationId, displayName: c.displayName, lifetimeValueCents: 0, currency: c.currency, followers: c.followers, accountCreatedAt: c.accountCreatedAt, agitator: c.agitator, firstSeenAt: c.firstSeenAt, lastContactAt: c.lastContactAt })),
+      ),
+      insertJsonRows(db, customerIdentities, newIdentities.map((i) => ({ id: uuidv7(), ...i, createdAt })), { onConflictDoNothing: true }).then(expectAll(newIdentities.length)),
+      insertJsonRows(
+        db,
+        tickets,
+        createdTickets.map((t) => ({
+          id: t.id,
+          organizationId,
+          customerId: t.customerId,
+          subject: t.subject,
+          channel: t.channel,
+          status: t.status,
+          priority: t.priority,
+          priorityBreakdown: t.breakdown,
+          assigneeId: t.assigneeId,
+          slaDueAt: t.slaDueAt,
+          topicTerms: t.topicTerms,
+          createdAt: t.createdAt,
+          lastMentionAt: t.lastMentionAt,
+        })),
+      ),
+      insertJsonRows(db, mentions, rows, { onConflictDoNothing: true }).then(expectAll(rows.length)),
+    );
+    for (const written of [...createdCustomers, ...createdTickets]) {
+      written.isNew = false;
+      written.touched = false;
+    }
+  }
+
+  // 9. Customers and tickets changed since they were written (by an earlier run or an earlier slice).
   writes.push(
     updateJsonRows(
       db,
       customers,
-      [...customerState.values()].filter((c) => !c.isNew && c.touched).map((c) => ({ id: c.id, followers: c.followers, lastContactAt: c.lastContactAt, accountCreatedAt: c.accountCreatedAt, agitator: c.agitator })),
+      [...customerState.values()].filter((c) => c.touched).map((c) => ({ id: c.id, followers: c.followers, lastContactAt: c.lastContactAt, accountCreatedAt: c.accountCreatedAt, agitator: c.agitator })),
       sql`followers = greatest(c.followers, v.followers), last_contact_at = greatest(c.last_contact_at, v.last_contact_at), account_created_at = coalesce(c.account_created_at, v.account_created_at), agitator = v.agitator`,
     ),
-  );
-  writes.push(
-    insertJsonRows(
-      db,
-      tickets,
-      newTickets.map((t) => ({
-        id: t.id,
-        organizationId,
-        customerId: t.customerId,
-        subject: t.subject,
-        channel: t.channel,
-        status: t.status,
-        priority: t.priority,
-        priorityBreakdown: t.breakdown,
-        assigneeId: t.assigneeId,
-        slaDueAt: t.slaDueAt,
-        topicTerms: t.topicTerms,
-        createdAt: t.createdAt,
-        lastMentionAt: t.lastMentionAt,
-      })),
-    ),
-  );
-  writes.push(
     updateJsonRows(
       db,
       tickets,
-      [...ticketState.values()].filter((t) => !t.isNew && t.touched).map((t) => ({ id: t.id, priority: t.priority, priorityBreakdown: t.breakdown, lastMentionAt: t.lastMentionAt, status: t.status })),
+      [...openTicketOf.values()].filter((t) => t.touched).map((t) => ({ id: t.id, priority: t.priority, priorityBreakdown: t.breakdown, lastMentionAt: t.lastMentionAt, status: t.status })),
       sql`priority = v.priority, priority_breakdown = v.priority_breakdown, last_mention_at = greatest(c.last_mention_at, v.last_mention_at), status = v.status`,
     ),
   );
-  for (const part of chunks(rows, chunkRows)) writes.push(insertJsonRows(db, mentions, part, { onConflictDoNothing: true }).then(expectAll(part.length)));
   await Promise.all(writes);
-  return { stored, newTicketIds: newTickets.map((t) => t.id) };
+  return { stored, newTicketIds };
 }
 
 function newCustomer(mention: NormalizedMention): CustomerState {
   const a = mention.author;
   const displayName = a.name?.trim() || (a.handle ? `@${a.handle}` : undefined) || a.email || a.phone || a.externalId;
   return {
-    id: randomUUID(),
+    id: uuidv7(),
     isNew: true,
     displayName: withoutNul(displayName).slice(0, 300),
     lifetimeValueCents: 0,
@@ -388,7 +391,7 @@ function newCustomer(mention: NormalizedMention): CustomerState {
 }
 
 function groupIntoTicket(
-  ticketState: Map<string, TicketState>,
+  created: TicketState[],
   openTicketOf: Map<string, TicketState>,
   customer: CustomerState,
   mention: NormalizedMention,
@@ -412,7 +415,7 @@ function groupIntoTicket(
     return open;
   }
   const ticket: TicketState = {
-    id: randomUUID(),
+    id: uuidv7(),
     isNew: true,
     customerId: customer.id,
     subject: subjectOf(text),
@@ -430,7 +433,7 @@ function groupIntoTicket(
     touched: true,
   };
   openTicketOf.set(customer.id, ticket);
-  ticketState.set(ticket.id, ticket);
+  created.push(ticket);
   return ticket;
 }
 
