@@ -1,5 +1,4 @@
 import { and, eq, gte, ne, sql } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { customerIdentities, customers, mentions, purchases, tickets } from '@/db/schema';
@@ -8,7 +7,7 @@ import { type Ctx, inTransaction } from '@/lib/context';
 import { uuidv7 } from '@/lib/ids';
 import { type IngestedMention, publish } from '@/lib/events';
 import { assignTickets, loadRoutingCandidates, type RoutingCandidate, type TicketToRoute } from '@/lib/routing/assign';
-import { insertJsonRows, rowsOf, updateJsonRows } from '@/lib/signals/bulk';
+import { executeRepeated, insertJsonRows, updateJsonRows } from '@/lib/signals/bulk';
 import { assessAgitator, type AgitatorAssessment } from '@/lib/signals/agitator';
 import { classifyText, type Classification } from '@/lib/signals/classify';
 import { identityKeysOf } from '@/lib/signals/identity';
@@ -454,24 +453,28 @@ type StoredState = {
 };
 
 /**
- * Reads it all in one round: which (channel, externalId) pairs are stored already, the customers behind the authors'
- * identity keys with their purchase counts, last-day contacts and open tickets, and the routing candidates. Lists travel
- * as one JSON parameter each (thousands of bound parameters cost more to build and bind than the query takes to run),
- * and the statements go out together on the transaction's connection.
+ * Reads it in two rounds of statements that go out together on the transaction's connection: which (channel,
+ * externalId) pairs are stored already, the customers behind the authors' identity keys, and the routing candidates;
+ * then those customers' rows, purchase counts, last-day contacts and open tickets. Lists travel as one parameter each
+ * (thousands of bound parameters cost more to build and bind than the query takes to run).
  */
 async function readStoredState(db: Db, organizationId: string, pairs: { channel: Channel; externalId: string }[], keys: string[], earliest: Date): Promise<StoredState> {
-  const keyList = sql`array(select json_array_elements_text(${JSON.stringify(keys)}::json))`;
-  const ofKnownCustomer = (column: AnyPgColumn) =>
-    sql`${column} in (select ${customerIdentities.customerId} from ${customerIdentities} where ${customerIdentities.organizationId} = ${organizationId} and ${customerIdentities.key} = any(${keyList}))`;
-  const [knownRows, identityRows, customerRows, purchaseRows, historyRows, ticketRows, purchaseData, routing] = await Promise.all([
-    db.execute(
-      sql`select m.channel, m.external_id as "externalId" from ${mentions} m join json_to_recordset(${JSON.stringify(pairs)}::json) as k(channel text, "externalId" text)
+  const [knownRows, identityRows, purchaseData, routing] = await Promise.all([
+    executeRepeated<{ channel: string; externalId: string }>(
+      db,
+      sql`select m.channel, m.external_id as "externalId" from ${mentions} m join jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as k(channel text, "externalId" text)
           on m.organization_id = ${organizationId} and m.channel = k.channel and m.external_id = k."externalId"`,
     ),
     db
       .select({ key: customerIdentities.key, customerId: customerIdentities.customerId })
       .from(customerIdentities)
-      .where(and(eq(customerIdentities.organizationId, organizationId), sql`${customerIdentities.key} = any(${keyList})`)),
+      .where(and(eq(customerIdentities.organizationId, organizationId), sql`${customerIdentities.key} = any(array(select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)))`)),
+    db.select({ any: sql<number>`1` }).from(purchases).where(eq(purchases.organizationId, organizationId)).limit(1),
+    loadRoutingCandidates(db, organizationId),
+  ]);
+  // Customer ids are uuids: an array literal of them needs no quoting.
+  const customerIds = sql`${`{${[...new Set(identityRows.map((r) => r.customerId))].join(',')}}`}::uuid[]`;
+  const [customerRows, purchaseRows, historyRows, ticketRows] = await Promise.all([
     db
       .select({
         id: customers.id,
@@ -485,27 +488,25 @@ async function readStoredState(db: Db, organizationId: string, pairs: { channel:
         agitator: customers.agitator,
       })
       .from(customers)
-      .where(and(eq(customers.organizationId, organizationId), ofKnownCustomer(customers.id))),
+      .where(and(eq(customers.organizationId, organizationId), sql`${customers.id} = any(${customerIds})`)),
     db
       .select({ customerId: purchases.customerId, n: sql<number>`count(*)::int` })
       .from(purchases)
-      .where(and(eq(purchases.organizationId, organizationId), ofKnownCustomer(purchases.customerId)))
+      .where(and(eq(purchases.organizationId, organizationId), sql`${purchases.customerId} = any(${customerIds})`))
       .groupBy(purchases.customerId),
     // Earlier contacts on any channel: what cross-channel priority and the posting rate look at.
     db
       .select({ customerId: mentions.customerId, channel: mentions.channel, occurredAt: mentions.occurredAt })
       .from(mentions)
-      .where(and(eq(mentions.organizationId, organizationId), ofKnownCustomer(mentions.customerId), gte(mentions.occurredAt, new Date(earliest.getTime() - dayMs)))),
+      .where(and(eq(mentions.organizationId, organizationId), sql`${mentions.customerId} = any(${customerIds})`, gte(mentions.occurredAt, new Date(earliest.getTime() - dayMs)))),
     // Oldest activity first, so the most recently active open ticket of a customer wins.
     db
       .select()
       .from(tickets)
-      .where(and(eq(tickets.organizationId, organizationId), ofKnownCustomer(tickets.customerId), ne(tickets.status, 'resolved')))
+      .where(and(eq(tickets.organizationId, organizationId), sql`${tickets.customerId} = any(${customerIds})`, ne(tickets.status, 'resolved')))
       .orderBy(tickets.lastMentionAt),
-    db.select({ any: sql<number>`1` }).from(purchases).where(eq(purchases.organizationId, organizationId)).limit(1),
-    loadRoutingCandidates(db, organizationId),
   ]);
-  const known = new Set(rowsOf<{ channel: string; externalId: string }>(knownRows).map((r) => `${r.channel}\u0000${r.externalId}`));
+  const known = new Set(knownRows.map((r) => `${r.channel}\u0000${r.externalId}`));
   const customerOfKey = new Map(identityRows.map((r) => [r.key, r.customerId]));
   const customerState = new Map<string, CustomerState>();
   for (const row of customerRows) {
