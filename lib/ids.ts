@@ -6,7 +6,14 @@ import { randomUUID } from 'node:crypto';
  * it per row (and, after each checkpoint, logging that whole page again).
  */
 export function uuidv7(ms: number = Date.now()): string {
-  const time = ms.toString(16).padStart(12, '0');
+  if (ms !== last.ms) {
+    const time = ms.toString(16).padStart(12, '0');
+    last.ms = ms;
+    last.prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
+  }
   // randomUUID() is "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" with the variant bits already set; keep its random tail.
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${randomUUID().slice(15)}`;
+  return last.prefix + randomUUID().slice(15);
 }
+
+// Thousands of ids are made in the same millisecond: their common prefix is built once.
+const last = { ms: -1, prefix: '' };

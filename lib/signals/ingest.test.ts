@@ -120,6 +120,7 @@ describe('ingestMentions', () => {
     const result = await ingestMentions({ ctx: system, input: { mentions: [mention({ externalId: '8001', author: { externalId: '4004', handle: 'rtl_user' }, text, raw: { text } })] } });
     const [row] = await database.db.select().from(mentions).where(eq(mentions.id, result.mentions[0]!.id));
     expect(row!.text).toBe('<script>alert(1)</script> مرحبا، حقيبتي ضاعت 😡\uFFFD');
+    expect(row!.raw).toEqual({ text: '<script>alert(1)</script> مرحبا، حقيبتي ضاعت 😡\uFFFD' });
   });
 
   it('ingests a batch of thousands in one call, each author once', async () => {

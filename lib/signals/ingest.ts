@@ -550,9 +550,8 @@ function withoutNul(text: string): string {
   return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
 
+/** The payload as it arrived; a U+0000 inside it is replaced when the row is serialized (lib/signals/bulk.ts). */
 function storableRaw(raw: unknown): unknown {
   if (raw === undefined) return {};
-  if (typeof raw === 'string') return withoutNul(raw);
-  const json = JSON.stringify(raw);
-  return json.includes('\\u0000') ? (JSON.parse(json.replaceAll('\\u0000', '\\ufffd')) as unknown) : raw;
+  return typeof raw === 'string' ? withoutNul(raw) : raw;
 }
