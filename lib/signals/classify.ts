@@ -147,8 +147,10 @@ function findMatches(tokens: readonly string[], set: CompiledSet, covered: Set<n
 
 /** Guesses English, Spanish or Portuguese from function words, trigger words and spelling; 'unknown' when the evidence is thin or tied. */
 export function guessLanguage(text: string): GuessedLanguage {
-  const folded = foldText(text);
-  const tokens = wordsOf(folded);
+  return languageOf(text, wordsOf(foldText(text)));
+}
+
+function languageOf(text: string, tokens: readonly string[]): GuessedLanguage {
   const score: Record<Lang, number> = { en: 0, es: 0, pt: 0 };
   for (const token of tokens) {
     for (const lang of ['en', 'es', 'pt'] as const) {
@@ -166,20 +168,25 @@ export function guessLanguage(text: string): GuessedLanguage {
 
 /** Significant words and hashtags of a text, for topic grouping and spike detection. */
 export function topicTermsOf(text: string, hashtags: readonly string[] = []): string[] {
-  const withoutNoise = text
+  return termsOfFolded(foldText(text), hashtags);
+}
+
+// Folding first changes none of what is stripped: links and handles are ASCII, and a fullwidth ＃ folds to #.
+function termsOfFolded(folded: string, hashtags: readonly string[]): string[] {
+  const withoutNoise = folded
     .replace(/https?:\/\/\S+/gi, ' ')
     .replace(/(^|\s)@\w+/g, ' ')
-    .replace(/[#＃][\p{L}\p{M}\p{N}_]+/gu, ' ');
+    .replace(/#[\p{L}\p{N}_]+/gu, ' ');
   const terms = new Set<string>();
-  for (const word of wordsOf(foldText(withoutNoise))) {
+  for (const word of wordsOf(withoutNoise)) {
     if (word.length < 2 || /^\d+$/.test(word) || allStopWords.has(word)) continue;
     terms.add(word);
   }
-  const tags = [...hashtags, ...(text.match(/[#＃][\p{L}\p{M}\p{N}_]+/gu) ?? [])];
-  for (const tag of tags) {
+  for (const tag of hashtags) {
     const clean = foldText(tag.replace(/^[#＃]/, ''));
     if (clean) terms.add(`#${clean}`);
   }
+  for (const tag of folded.match(/#[\p{L}\p{N}_]+/gu) ?? []) terms.add(tag);
   return [...terms];
 }
 
@@ -190,7 +197,8 @@ export function topicTermsOf(text: string, hashtags: readonly string[] = []): st
  */
 export function classifyText(input: { text: string; hashtags?: readonly string[] }, options: ClassifyOptions = defaultClassifyOptions): Classification {
   const compiled = compiledTriggersOf(options);
-  const tokens = wordsOf(foldText(input.text));
+  const folded = foldText(input.text);
+  const tokens = wordsOf(folded);
   const covered = new Set<number>();
   const complaint = findMatches(tokens, compiled.complaint, covered);
   const praise = findMatches(tokens, compiled.praise, covered);
@@ -221,7 +229,7 @@ export function classifyText(input: { text: string; hashtags?: readonly string[]
     category,
     matchedTriggers: [...complaint, ...question, ...praise],
     sentiment: Math.round(sentiment * 100) / 100,
-    language: guessLanguage(input.text),
-    topicTerms: topicTermsOf(input.text, input.hashtags),
+    language: languageOf(input.text, tokens),
+    topicTerms: termsOfFolded(folded, input.hashtags ?? []),
   };
 }
