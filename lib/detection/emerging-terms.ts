@@ -16,6 +16,12 @@ export const EmergingTermsOptions = z.object({
   minRecentCount: z.number().positive().default(5),
   /** Surprise (−log10 p of the recent count given the term's baseline share of complaints) that flags a term. */
   minScore: z.number().positive().default(6),
+  /**
+   * Fewest times its usual share of complaints a term must have in the recent window. Surprise alone grows with
+   * volume: a common word ("flight", "bag") whose share merely doubles in an ordinary busy hour is very improbable
+   * under a Poisson count of hundreds, yet it is not a new topic. A rare term that surges is far above this.
+   */
+  minLift: z.number().min(1).max(100).default(3),
   /** No term is flagged before the baseline has seen this many complaints: at first every term is new. */
   minBaselineComplaints: z.number().nonnegative().default(200),
   /** Most terms kept in memory; the least used are forgotten first. */
@@ -39,6 +45,12 @@ export type EmergingTerm = {
 };
 
 type TermStats = { recent: number; baseline: number; lastMs: number; flagged: boolean };
+
+/** What the finder has learned about one term: its decayed counts as of `lastMs` (the data's clock). */
+export type LearnedTerm = TermStats & { term: string };
+
+/** Everything the finder has learned, to carry it over to new settings or across a restart. */
+export type LearnedTerms = { recentComplaints: number; baselineComplaints: number; lastMs: number; terms: LearnedTerm[] };
 
 // An unseen term is assumed to have appeared in half a complaint of the baseline: rare, but not impossible.
 const PRIOR_MENTIONS = 0.5;
@@ -68,6 +80,22 @@ export class EmergingTerms {
   /** Number of terms currently remembered (bounded by `maxTerms`). */
   get size(): number {
     return this.terms.size;
+  }
+
+  /** A copy of what has been learned so far. */
+  learned(): LearnedTerms {
+    const terms = [...this.terms].map(([term, stats]) => ({ term, ...stats }));
+    return { recentComplaints: this.recentComplaints, baselineComplaints: this.baselineComplaints, lastMs: this.lastMs, terms };
+  }
+
+  /** Starts from what an earlier finder learned (`learned()`), before any complaint arrives. */
+  restore(learned: LearnedTerms): void {
+    this.recentComplaints = learned.recentComplaints;
+    this.baselineComplaints = learned.baselineComplaints;
+    this.lastMs = learned.lastMs;
+    this.terms.clear();
+    for (const { term, ...stats } of learned.terms) this.terms.set(term, { ...stats });
+    if (this.terms.size > this.settings.maxTerms) this.forgetLeastUsed(this.lastMs);
   }
 
   /**
@@ -126,7 +154,8 @@ export class EmergingTerms {
         if (score < 1) stats.flagged = false;
         continue;
       }
-      if (armed && stats.recent >= this.settings.minRecentCount && score >= this.settings.minScore) {
+      const lifted = stats.recent >= this.settings.minLift * expected;
+      if (armed && lifted && stats.recent >= this.settings.minRecentCount && score >= this.settings.minScore) {
         stats.flagged = true;
         emerged.push({
           term,

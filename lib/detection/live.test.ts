@@ -90,6 +90,17 @@ describe('OrganizationDetector (live)', () => {
     expect(detector.spike.seriesCount).toBeLessThanOrEqual(1 + 1 + 5);
   });
 
+  it('keeps what the emerging-term finder learned when an admin changes its lift', () => {
+    const scenario = airlineStormScenario({ startMs: Date.UTC(2025, 0, 6), quietHours: 6, stormMinutes: 0, seed: 5 });
+    const detector = live();
+    replay(detector, scenario.mentions);
+    const usual = detector.emerging.usualShare('delay');
+    detector.applySettings(LiveDetectionSettings.parse({ emerging: { minLift: 5 } }));
+    expect(detector.emerging.settings.minLift).toBe(5);
+    expect(detector.emerging.usualShare('delay')).toBe(usual);
+    expect(usual).toBeGreaterThan(0.05);
+  });
+
   it('resumes from a snapshot with the same learned baseline', () => {
     const scenario = airlineStormScenario({ startMs: Date.UTC(2025, 0, 6), quietHours: 12, stormMinutes: 0, seed: 5 });
     const first = live();

@@ -71,7 +71,6 @@ const CO_OCCURRENCE = 0.5;
  * therefore run the same code: a replay just moves the data's clock faster. Pure: no database, no timers.
  */
 export class OrganizationDetector {
-  readonly emerging = new EmergingTerms();
   private readonly open = new Map<number, Tally>();
   private readonly recent: RecentComplaint[] = [];
   private readonly channels = new Set<string>();
@@ -85,10 +84,12 @@ export class OrganizationDetector {
 
   private _settings: LiveDetectionSettings;
   private _spike: SpikeDetector;
+  private _emerging: EmergingTerms;
 
   constructor(settings: LiveDetectionSettings) {
     this._settings = settings;
     this._spike = new SpikeDetector({ bucketMs: settings.bucketMs, ...settings.spike });
+    this._emerging = new EmergingTerms(settings.emerging);
   }
 
   get settings(): LiveDetectionSettings {
@@ -100,6 +101,11 @@ export class OrganizationDetector {
     return this._spike;
   }
 
+  /** The emerging-term finder over this organization's complaints. */
+  get emerging(): EmergingTerms {
+    return this._emerging;
+  }
+
   /**
    * Applies changed settings without forgetting what the series learned. The bucket width stays what it was: learned
    * states and open buckets are counted in it (a new width takes effect on a fresh start without snapshots).
@@ -107,7 +113,13 @@ export class OrganizationDetector {
   applySettings(next: LiveDetectionSettings): void {
     const settings = { ...next, bucketMs: this._settings.bucketMs };
     const spikeChanged = JSON.stringify(settings.spike) !== JSON.stringify(this._settings.spike);
+    const emergingChanged = JSON.stringify(settings.emerging) !== JSON.stringify(this._settings.emerging);
     this._settings = settings;
+    if (emergingChanged) {
+      const learned = this._emerging.learned();
+      this._emerging = new EmergingTerms(settings.emerging);
+      this._emerging.restore(learned);
+    }
     if (!spikeChanged) return;
     const states = this.snapshot();
     this._spike = new SpikeDetector({ bucketMs: settings.bucketMs, ...settings.spike });
