@@ -105,13 +105,30 @@ describe('EmergingTerms', () => {
     expect(finder.observe(START + 20_000_000, ['delay'])).toEqual([]);
   });
 
-  it('carries what it learned over to a finder with other settings', () => {
+  it('hands over what changed since the last save, and a restored finder knows what the first one knew', () => {
+    const finder = new EmergingTerms({ maxTerms: 100 });
+    run(finder, START, 24 * 60, 2);
+    const saved = finder.takeChanges();
+    // Only the kept terms are written; the one-off words pruned on the way are to be deleted.
+    expect(saved.terms.length).toBe(finder.size);
+    expect(saved.forgotten.length).toBeGreaterThan(0);
+    expect(saved.forgotten.some((t) => saved.terms.some((k) => k.term === t))).toBe(false);
+    const restored = new EmergingTerms({ maxTerms: 100 });
+    restored.restore(saved);
+    expect(restored.usualShare('seat')).toBe(finder.usualShare('seat'));
+    expect(restored.baselinePerHour('delay')).toBe(finder.baselinePerHour('delay'));
+    // The next save holds only what came since.
+    finder.observe(START + 24 * 60 * MINUTE, ['delay']);
+    expect(finder.takeChanges().terms.map((t) => t.term)).toEqual(['delay']);
+  });
+
+  it('keeps what it learned when retuned', () => {
     const finder = new EmergingTerms();
     run(finder, START, 24 * 60, 2);
-    const next = new EmergingTerms({ minLift: 5 });
-    next.restore(finder.learned());
-    expect(next.learned()).toEqual(finder.learned());
-    expect(next.usualShare('delay')).toBe(finder.usualShare('delay'));
+    const usual = finder.usualShare('delay');
+    finder.retune({ minLift: 5 });
+    expect(finder.settings.minLift).toBe(5);
+    expect(finder.usualShare('delay')).toBe(usual);
   });
 
   it('normalises case and spaces', () => {

@@ -49,7 +49,7 @@ type TermStats = { recent: number; baseline: number; lastMs: number; flagged: bo
 /** What the finder has learned about one term: its decayed counts as of `lastMs` (the data's clock). */
 export type LearnedTerm = TermStats & { term: string };
 
-/** Everything the finder has learned, to carry it over to new settings or across a restart. */
+/** What the finder has learned, to carry it across a restart. */
 export type LearnedTerms = { recentComplaints: number; baselineComplaints: number; lastMs: number; terms: LearnedTerm[] };
 
 // An unseen term is assumed to have appeared in half a complaint of the baseline: rare, but not impossible.
@@ -65,8 +65,11 @@ export function normaliseTerm(term: string): string {
  * terms to watch. Counts are exponentially decayed at two speeds, per term, in a map of bounded size.
  */
 export class EmergingTerms {
-  readonly settings: Readonly<Settings>;
+  private _settings: Readonly<Settings>;
   private readonly terms = new Map<string, TermStats>();
+  // Terms seen and terms dropped since the last `takeChanges`: what a save has to write, not the whole map.
+  private readonly changed = new Set<string>();
+  private readonly forgotten = new Set<string>();
   private recentComplaints = 0;
   private baselineComplaints = 0;
   private lastMs = Number.NEGATIVE_INFINITY;
@@ -74,7 +77,11 @@ export class EmergingTerms {
   constructor(options: EmergingTermsOptions = {}) {
     const parsed = EmergingTermsOptions.safeParse(options);
     if (!parsed.success) throw invalidInput('Invalid emerging-term settings.', parsed.error.issues);
-    this.settings = Object.freeze(parsed.data);
+    this._settings = Object.freeze(parsed.data);
+  }
+
+  get settings(): Readonly<Settings> {
+    return this._settings;
   }
 
   /** Number of terms currently remembered (bounded by `maxTerms`). */
@@ -82,20 +89,37 @@ export class EmergingTerms {
     return this.terms.size;
   }
 
-  /** A copy of what has been learned so far. */
-  learned(): LearnedTerms {
-    const terms = [...this.terms].map(([term, stats]) => ({ term, ...stats }));
-    return { recentComplaints: this.recentComplaints, baselineComplaints: this.baselineComplaints, lastMs: this.lastMs, terms };
+  /** Changes settings without forgetting what was learned (an admin tuned `minLift`). */
+  retune(options: EmergingTermsOptions): void {
+    const parsed = EmergingTermsOptions.safeParse({ ...this._settings, ...options });
+    if (!parsed.success) throw invalidInput('Invalid emerging-term settings.', parsed.error.issues);
+    this._settings = Object.freeze(parsed.data);
+    if (this.terms.size > this._settings.maxTerms) this.forgetLeastUsed(this.lastMs);
   }
 
-  /** Starts from what an earlier finder learned (`learned()`), before any complaint arrives. */
+  /** Starts from what was saved (`takeChanges` over time), before any complaint arrives. */
   restore(learned: LearnedTerms): void {
     this.recentComplaints = learned.recentComplaints;
     this.baselineComplaints = learned.baselineComplaints;
     this.lastMs = learned.lastMs;
     this.terms.clear();
     for (const { term, ...stats } of learned.terms) this.terms.set(term, { ...stats });
-    if (this.terms.size > this.settings.maxTerms) this.forgetLeastUsed(this.lastMs);
+    if (this.terms.size > this._settings.maxTerms) this.forgetLeastUsed(this.lastMs);
+  }
+
+  /**
+   * What changed since the previous call, to be saved in one batch: the totals, the terms seen since (as of when they
+   * were last seen) and the terms forgotten since.
+   */
+  takeChanges(): LearnedTerms & { forgotten: string[] } {
+    const terms = [...this.changed].flatMap((term) => {
+      const stats = this.terms.get(term);
+      return stats ? [{ term, ...stats }] : [];
+    });
+    const forgotten = [...this.forgotten];
+    this.changed.clear();
+    this.forgotten.clear();
+    return { recentComplaints: this.recentComplaints, baselineComplaints: this.baselineComplaints, lastMs: this.lastMs, terms, forgotten };
   }
 
   /**
@@ -143,6 +167,7 @@ export class EmergingTerms {
       if (term === '' || seen.has(term)) continue;
       seen.add(term);
       const stats = this.touch(term, now);
+      this.changed.add(term);
       stats.recent += 1;
       stats.baseline += 1;
       const past = Math.max(0, stats.baseline - stats.recent);
@@ -182,6 +207,7 @@ export class EmergingTerms {
     if (!stats) {
       const fresh: TermStats = { recent: 0, baseline: 0, lastMs: now, flagged: false };
       this.terms.set(term, fresh);
+      this.forgotten.delete(term);
       return fresh;
     }
     const elapsed = now - stats.lastMs;
@@ -202,6 +228,17 @@ export class EmergingTerms {
     }));
     ranked.sort((a, b) => a.weight - b.weight);
     const drop = ranked.length - Math.floor(this.settings.maxTerms / 2);
-    for (let i = 0; i < drop; i++) this.terms.delete(ranked[i]!.term);
+    for (let i = 0; i < drop; i++) {
+      const { term } = ranked[i]!;
+      this.terms.delete(term);
+      this.changed.delete(term);
+      this.forgotten.add(term);
+    }
+    // Unsaved (a replay nobody persists), the list of forgotten terms stays bounded; the oldest then linger in storage
+    // until a restore finds them beyond maxTerms and forgets them again.
+    for (const term of this.forgotten) {
+      if (this.forgotten.size <= this._settings.maxTerms) break;
+      this.forgotten.delete(term);
+    }
   }
 }

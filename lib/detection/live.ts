@@ -84,7 +84,7 @@ export class OrganizationDetector {
 
   private _settings: LiveDetectionSettings;
   private _spike: SpikeDetector;
-  private _emerging: EmergingTerms;
+  private readonly _emerging: EmergingTerms;
 
   constructor(settings: LiveDetectionSettings) {
     this._settings = settings;
@@ -115,11 +115,7 @@ export class OrganizationDetector {
     const spikeChanged = JSON.stringify(settings.spike) !== JSON.stringify(this._settings.spike);
     const emergingChanged = JSON.stringify(settings.emerging) !== JSON.stringify(this._settings.emerging);
     this._settings = settings;
-    if (emergingChanged) {
-      const learned = this._emerging.learned();
-      this._emerging = new EmergingTerms(settings.emerging);
-      this._emerging.restore(learned);
-    }
+    if (emergingChanged) this._emerging.retune(settings.emerging);
     if (!spikeChanged) return;
     const states = this.snapshot();
     this._spike = new SpikeDetector({ bucketMs: settings.bucketMs, ...settings.spike });
