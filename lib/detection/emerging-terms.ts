@@ -84,7 +84,12 @@ export class EmergingTerms {
     return this._settings;
   }
 
-  /** Number of terms currently remembered (bounded by `maxTerms`). */
+  /** Whether enough complaints have been seen to tell a usual term from a new one. */
+  get armed(): boolean {
+    return this.baselineComplaints >= this._settings.minBaselineComplaints;
+  }
+
+    /** Number of terms currently remembered (bounded by `maxTerms`). */
   get size(): number {
     return this.terms.size;
   }
@@ -161,7 +166,7 @@ export class EmergingTerms {
     const seen = new Set<string>();
     // The baseline is what came before the recent window: remove the recent part from both totals.
     const pastComplaints = Math.max(0, this.baselineComplaints - this.recentComplaints);
-    const armed = this.baselineComplaints >= this.settings.minBaselineComplaints;
+    const armed = this.armed;
     for (const raw of rawTerms) {
       const term = normaliseTerm(raw);
       if (term === '' || seen.has(term)) continue;
