@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { at, createdAt } from './columns';
 import { type Role, members, organizations } from './core';
 import { mentions } from './listening';
@@ -236,4 +236,24 @@ export const detectionSeries = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('detection_series_pk').on(t.organizationId, t.seriesKey)],
+);
+
+/**
+ * What the emerging-term finder learned about one term of an organization's complaints: its time-decayed counts as of
+ * `last_seen_at` (the data's clock), so that after a restart a common word is still known as common. The row with
+ * the empty term (never a term itself) holds the complaint totals the shares are measured against.
+ */
+export const detectionTerms = pgTable(
+  'detection_terms',
+  {
+    organizationId: orgId(),
+    term: text('term').notNull(),
+    recent: doublePrecision('recent').notNull(),
+    baseline: doublePrecision('baseline').notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    /** Already alerted on in its current surge. */
+    flagged: boolean('flagged').notNull().default(false),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.term] })],
 );

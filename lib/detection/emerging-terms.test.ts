@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EmergingTerms, normaliseTerm, type EmergingTerm } from './emerging-terms';
-import { seededRandom } from './seeded-random';
+import { poissonCount, seededRandom } from './seeded-random';
 
 const MINUTE = 60_000;
 const START = Date.UTC(2025, 2, 3);
@@ -26,7 +26,51 @@ function run(finder: EmergingTerms, fromMs: number, minutes: number, perMinute: 
   return found;
 }
 
+/**
+ * Three days of an airline's traffic with an evening bank: from 17:00 to 19:00 complaints quadruple and "flight" and
+ * "bag", already in a fifth of all complaints, come up in half of them. A rare hashtag can be added from `surgeFromMinute`.
+ */
+function airlineDays(finder: EmergingTerms, surgeFromMinute = Number.POSITIVE_INFINITY): EmergingTerm[] {
+  const random = seededRandom(3);
+  const words = ['flight', 'bag', 'delay', 'refund', 'app', 'seat', 'crew', 'food'];
+  const found: EmergingTerm[] = [];
+  for (let m = 0; m < 3 * 24 * 60; m++) {
+    const hour = (m / 60) % 24;
+    const busy = hour >= 17 && hour < 19;
+    const complaints = poissonCount(random, busy ? 12 : 3);
+    for (let k = 0; k < complaints; k++) {
+      const terms = [words[Math.floor(random() * words.length)]!];
+      if (random() < (busy ? 0.5 : 0.2)) terms.push('flight');
+      if (random() < (busy ? 0.4 : 0.15)) terms.push('bag');
+      if (m >= surgeFromMinute && random() < 0.3) terms.push('#LostLuggage');
+      found.push(...finder.observe(START + m * MINUTE + k, terms));
+    }
+  }
+  return found;
+}
+
 describe('EmergingTerms', () => {
+  it('does not take common words for new topics when they are merely more frequent in a busy hour', () => {
+    expect(airlineDays(new EmergingTerms())).toEqual([]);
+    // Without the lift requirement, the sheer volume of the busy hour makes "flight" and "bag" look surprising.
+    const byVolumeAlone = airlineDays(new EmergingTerms({ minLift: 1 }));
+    expect(new Set(byVolumeAlone.map((f) => f.term))).toEqual(new Set(['flight', 'bag']));
+  });
+
+  it('still finds a rare hashtag as soon as five complaints mention it, in the busy hour too', () => {
+    for (const surgeHour of [10, 17]) {
+      const surgeFromMinute = 2 * 24 * 60 + surgeHour * 60;
+      const found = airlineDays(new EmergingTerms(), surgeFromMinute);
+      expect(found.map((f) => f.term)).toEqual(['#lostluggage']);
+      // The lift requirement costs a rare term nothing: it fires with the fifth or sixth mention (about one a minute
+      // off-peak), exactly when a finder without it does.
+      expect(found[0]!.recentCount).toBeLessThan(6);
+      expect(found[0]!.atMs - (START + surgeFromMinute * MINUTE)).toBeLessThan(10 * MINUTE);
+      const withoutLift = airlineDays(new EmergingTerms({ minLift: 1 }), surgeFromMinute).find((f) => f.term === '#lostluggage');
+      expect(found[0]!.atMs).toBe(withoutLift!.atMs);
+    }
+  });
+
   it('stays quiet on ordinary traffic, one-off words included', () => {
     expect(run(new EmergingTerms(), START, 2 * 24 * 60, 2)).toEqual([]);
   });
@@ -59,6 +103,32 @@ describe('EmergingTerms', () => {
     expect(finder.size).toBeLessThanOrEqual(1000);
     // The common term survives the pruning.
     expect(finder.observe(START + 20_000_000, ['delay'])).toEqual([]);
+  });
+
+  it('hands over what changed since the last save, and a restored finder knows what the first one knew', () => {
+    const finder = new EmergingTerms({ maxTerms: 100 });
+    run(finder, START, 24 * 60, 2);
+    const saved = finder.takeChanges();
+    // Only the kept terms are written; the one-off words pruned on the way are to be deleted.
+    expect(saved.terms.length).toBe(finder.size);
+    expect(saved.forgotten.length).toBeGreaterThan(0);
+    expect(saved.forgotten.some((t) => saved.terms.some((k) => k.term === t))).toBe(false);
+    const restored = new EmergingTerms({ maxTerms: 100 });
+    restored.restore(saved);
+    expect(restored.usualShare('seat')).toBe(finder.usualShare('seat'));
+    expect(restored.baselinePerHour('delay')).toBe(finder.baselinePerHour('delay'));
+    // The next save holds only what came since.
+    finder.observe(START + 24 * 60 * MINUTE, ['delay']);
+    expect(finder.takeChanges().terms.map((t) => t.term)).toEqual(['delay']);
+  });
+
+  it('keeps what it learned when retuned', () => {
+    const finder = new EmergingTerms();
+    run(finder, START, 24 * 60, 2);
+    const usual = finder.usualShare('delay');
+    finder.retune({ minLift: 5 });
+    expect(finder.settings.minLift).toBe(5);
+    expect(finder.usualShare('delay')).toBe(usual);
   });
 
   it('normalises case and spaces', () => {

@@ -16,6 +16,12 @@ export const EmergingTermsOptions = z.object({
   minRecentCount: z.number().positive().default(5),
   /** Surprise (−log10 p of the recent count given the term's baseline share of complaints) that flags a term. */
   minScore: z.number().positive().default(6),
+  /**
+   * Fewest times its usual share of complaints a term must have in the recent window. Surprise alone grows with
+   * volume: a common word ("flight", "bag") whose share merely doubles in an ordinary busy hour is very improbable
+   * under a Poisson count of hundreds, yet it is not a new topic. A rare term that surges is far above this.
+   */
+  minLift: z.number().min(1).max(100).default(3),
   /** No term is flagged before the baseline has seen this many complaints: at first every term is new. */
   minBaselineComplaints: z.number().nonnegative().default(200),
   /** Most terms kept in memory; the least used are forgotten first. */
@@ -40,6 +46,12 @@ export type EmergingTerm = {
 
 type TermStats = { recent: number; baseline: number; lastMs: number; flagged: boolean };
 
+/** What the finder has learned about one term: its decayed counts as of `lastMs` (the data's clock). */
+export type LearnedTerm = TermStats & { term: string };
+
+/** What the finder has learned, to carry it across a restart. */
+export type LearnedTerms = { recentComplaints: number; baselineComplaints: number; lastMs: number; terms: LearnedTerm[] };
+
 // An unseen term is assumed to have appeared in half a complaint of the baseline: rare, but not impossible.
 const PRIOR_MENTIONS = 0.5;
 
@@ -53,8 +65,11 @@ export function normaliseTerm(term: string): string {
  * terms to watch. Counts are exponentially decayed at two speeds, per term, in a map of bounded size.
  */
 export class EmergingTerms {
-  readonly settings: Readonly<Settings>;
+  private _settings: Readonly<Settings>;
   private readonly terms = new Map<string, TermStats>();
+  // Terms seen and terms dropped since the last `takeChanges`: what a save has to write, not the whole map.
+  private readonly changed = new Set<string>();
+  private readonly forgotten = new Set<string>();
   private recentComplaints = 0;
   private baselineComplaints = 0;
   private lastMs = Number.NEGATIVE_INFINITY;
@@ -62,12 +77,54 @@ export class EmergingTerms {
   constructor(options: EmergingTermsOptions = {}) {
     const parsed = EmergingTermsOptions.safeParse(options);
     if (!parsed.success) throw invalidInput('Invalid emerging-term settings.', parsed.error.issues);
-    this.settings = Object.freeze(parsed.data);
+    this._settings = Object.freeze(parsed.data);
   }
 
-  /** Number of terms currently remembered (bounded by `maxTerms`). */
+  get settings(): Readonly<Settings> {
+    return this._settings;
+  }
+
+  /** Whether enough complaints have been seen to tell a usual term from a new one. */
+  get armed(): boolean {
+    return this.baselineComplaints >= this._settings.minBaselineComplaints;
+  }
+
+    /** Number of terms currently remembered (bounded by `maxTerms`). */
   get size(): number {
     return this.terms.size;
+  }
+
+  /** Changes settings without forgetting what was learned (an admin tuned `minLift`). */
+  retune(options: EmergingTermsOptions): void {
+    const parsed = EmergingTermsOptions.safeParse({ ...this._settings, ...options });
+    if (!parsed.success) throw invalidInput('Invalid emerging-term settings.', parsed.error.issues);
+    this._settings = Object.freeze(parsed.data);
+    if (this.terms.size > this._settings.maxTerms) this.forgetLeastUsed(this.lastMs);
+  }
+
+  /** Starts from what was saved (`takeChanges` over time), before any complaint arrives. */
+  restore(learned: LearnedTerms): void {
+    this.recentComplaints = learned.recentComplaints;
+    this.baselineComplaints = learned.baselineComplaints;
+    this.lastMs = learned.lastMs;
+    this.terms.clear();
+    for (const { term, ...stats } of learned.terms) this.terms.set(term, { ...stats });
+    if (this.terms.size > this._settings.maxTerms) this.forgetLeastUsed(this.lastMs);
+  }
+
+  /**
+   * What changed since the previous call, to be saved in one batch: the totals, the terms seen since (as of when they
+   * were last seen) and the terms forgotten since.
+   */
+  takeChanges(): LearnedTerms & { forgotten: string[] } {
+    const terms = [...this.changed].flatMap((term) => {
+      const stats = this.terms.get(term);
+      return stats ? [{ term, ...stats }] : [];
+    });
+    const forgotten = [...this.forgotten];
+    this.changed.clear();
+    this.forgotten.clear();
+    return { recentComplaints: this.recentComplaints, baselineComplaints: this.baselineComplaints, lastMs: this.lastMs, terms, forgotten };
   }
 
   /**
@@ -109,12 +166,13 @@ export class EmergingTerms {
     const seen = new Set<string>();
     // The baseline is what came before the recent window: remove the recent part from both totals.
     const pastComplaints = Math.max(0, this.baselineComplaints - this.recentComplaints);
-    const armed = this.baselineComplaints >= this.settings.minBaselineComplaints;
+    const armed = this.armed;
     for (const raw of rawTerms) {
       const term = normaliseTerm(raw);
       if (term === '' || seen.has(term)) continue;
       seen.add(term);
       const stats = this.touch(term, now);
+      this.changed.add(term);
       stats.recent += 1;
       stats.baseline += 1;
       const past = Math.max(0, stats.baseline - stats.recent);
@@ -126,7 +184,8 @@ export class EmergingTerms {
         if (score < 1) stats.flagged = false;
         continue;
       }
-      if (armed && stats.recent >= this.settings.minRecentCount && score >= this.settings.minScore) {
+      const lifted = stats.recent >= this.settings.minLift * expected;
+      if (armed && lifted && stats.recent >= this.settings.minRecentCount && score >= this.settings.minScore) {
         stats.flagged = true;
         emerged.push({
           term,
@@ -153,6 +212,7 @@ export class EmergingTerms {
     if (!stats) {
       const fresh: TermStats = { recent: 0, baseline: 0, lastMs: now, flagged: false };
       this.terms.set(term, fresh);
+      this.forgotten.delete(term);
       return fresh;
     }
     const elapsed = now - stats.lastMs;
@@ -173,6 +233,17 @@ export class EmergingTerms {
     }));
     ranked.sort((a, b) => a.weight - b.weight);
     const drop = ranked.length - Math.floor(this.settings.maxTerms / 2);
-    for (let i = 0; i < drop; i++) this.terms.delete(ranked[i]!.term);
+    for (let i = 0; i < drop; i++) {
+      const { term } = ranked[i]!;
+      this.terms.delete(term);
+      this.changed.delete(term);
+      this.forgotten.add(term);
+    }
+    // Unsaved (a replay nobody persists), the list of forgotten terms stays bounded; the oldest then linger in storage
+    // until a restore finds them beyond maxTerms and forgets them again.
+    for (const term of this.forgotten) {
+      if (this.forgotten.size <= this._settings.maxTerms) break;
+      this.forgotten.delete(term);
+    }
   }
 }

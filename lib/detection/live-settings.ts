@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EmergingTermsOptions } from './emerging-terms';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -26,6 +27,8 @@ export const LiveDetectionSettings = z.object({
       returnPeriodMs: z.number().int().min(HOUR_MS).max(365 * DAY_MS).default(7 * DAY_MS),
     })
     .prefault({}),
+  /** What makes a term an emerging topic: at least `minLift` times its usual share of complaints, recently. */
+  emerging: EmergingTermsOptions.pick({ minLift: true }).prefault({}),
   /** Score (−log10 of the chance per bucket) at or above which an alert opens a crisis room by itself. */
   openCrisisScore: z.number().min(0).max(100).default(4),
   /** An emerging topic opens a room only once this many recent complaints mention it. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IngestedMention } from '@/lib/events';
 import { type AlertDraft, OrganizationDetector } from './live';
 import { LiveDetectionSettings } from './live-settings';
+import { type SpikeAlert, SpikeDetector } from './spike-detector';
 import { airlineStormScenario, batchesOf } from './storm-scenario';
 
 const MINUTE = 60_000;
@@ -57,6 +58,29 @@ describe('OrganizationDetector (live)', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
+  it('alerts all complaints early when one hashtag carries the excess, and says so', () => {
+    // A busy airline (60 complaints a minute): two minutes of its usual traffic is a lot to wait for.
+    const scenario = airlineStormScenario({ startMs: Date.UTC(2025, 0, 6), seed: 4, complaintsPerMinute: 60, stormPerMinute: 60 });
+    const detector = live();
+    // The same all-complaints counts, without the hashtag's evidence.
+    const plain = new SpikeDetector({ bucketMs: MINUTE, ...detector.settings.spike });
+    let plainAlert: SpikeAlert | null = null;
+    const alerts: AlertDraft[] = [];
+    for (const batch of batchesOf(scenario.mentions)) {
+      const out = detector.ingest(batch, 0);
+      alerts.push(...out.alerts);
+      for (const b of out.buckets) if (b.seriesKey === 'all' && b.bucketStartMs < scenario.endMs) plainAlert ??= plain.observe('all', b.bucketStartMs, b.observed);
+    }
+    const all = alerts.find((a) => a.seriesKey === 'all')!;
+    expect(all.explanation).toMatchObject({ corroborated: true, corroboratedBy: { term: '#lostluggage' } });
+    expect(all.topic).toBe('#lostluggage');
+    expect(all.score).toBeGreaterThanOrEqual(6);
+    expect(all.atMs - scenario.stormStartMs).toBeLessThanOrEqual(2 * MINUTE);
+    expect(all.summary).toMatch(/Alerted early: \d+ of them mention “#lostluggage”, usually 0\.00\.$/);
+    // Without it, the storm's first minutes do not clear the series' own bar.
+    expect(plainAlert === null || plainAlert.bucketStartMs >= all.atMs).toBe(true);
+  });
+
   it('closes a bucket by the wall clock when no complaint follows, and by the data when a replay moves on', () => {
     const detector = live();
     const t0 = Date.UTC(2025, 0, 6, 12, 0, 10);
@@ -88,6 +112,17 @@ describe('OrganizationDetector (live)', () => {
     expect(detector.watchedTopics.length).toBeLessThanOrEqual(5);
     expect(detector.watchedTopics).toContain('delay');
     expect(detector.spike.seriesCount).toBeLessThanOrEqual(1 + 1 + 5);
+  });
+
+  it('keeps what the emerging-term finder learned when an admin changes its lift', () => {
+    const scenario = airlineStormScenario({ startMs: Date.UTC(2025, 0, 6), quietHours: 6, stormMinutes: 0, seed: 5 });
+    const detector = live();
+    replay(detector, scenario.mentions);
+    const usual = detector.emerging.usualShare('delay');
+    detector.applySettings(LiveDetectionSettings.parse({ emerging: { minLift: 5 } }));
+    expect(detector.emerging.settings.minLift).toBe(5);
+    expect(detector.emerging.usualShare('delay')).toBe(usual);
+    expect(usual).toBeGreaterThan(0.05);
   });
 
   it('resumes from a snapshot with the same learned baseline', () => {

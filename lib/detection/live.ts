@@ -3,7 +3,7 @@ import { EmergingTerms, normaliseTerm } from './emerging-terms';
 import type { LiveDetectionSettings } from './live-settings';
 import { detectPromotedPost } from './promoted-post';
 import { SeriesState } from './series-state';
-import { type SpikeAlert, SpikeDetector } from './spike-detector';
+import { type SpikeAlert, SpikeDetector, type SpikeEvidence } from './spike-detector';
 
 /** Series names of one organization: all complaints, one channel, one topic term or hashtag. */
 export const ALL_SERIES = 'all';
@@ -63,6 +63,10 @@ const EXPLAINING_LIFT = 3;
 const MIN_EXPLAINING_COMPLAINTS = 3;
 // Share of a newly emerging term's complaints that also mention an earlier emerged term, for both to be one topic.
 const CO_OCCURRENCE = 0.5;
+// A term corroborates an all-complaints spike when it carries at least this share of the bucket's excess, at this
+// many times its usual share of complaints: the storm has a topic, so it need not wait for the series' own bar.
+const CORROBORATING_SHARE_OF_EXCESS = 0.5;
+const CORROBORATING_LIFT = 5;
 
 /**
  * Live detection for one organization: complaints are counted into buckets per series (all complaints, each
@@ -71,7 +75,6 @@ const CO_OCCURRENCE = 0.5;
  * therefore run the same code: a replay just moves the data's clock faster. Pure: no database, no timers.
  */
 export class OrganizationDetector {
-  readonly emerging = new EmergingTerms();
   private readonly open = new Map<number, Tally>();
   private readonly recent: RecentComplaint[] = [];
   private readonly channels = new Set<string>();
@@ -85,10 +88,12 @@ export class OrganizationDetector {
 
   private _settings: LiveDetectionSettings;
   private _spike: SpikeDetector;
+  private readonly _emerging: EmergingTerms;
 
   constructor(settings: LiveDetectionSettings) {
     this._settings = settings;
     this._spike = new SpikeDetector({ bucketMs: settings.bucketMs, ...settings.spike });
+    this._emerging = new EmergingTerms(settings.emerging);
   }
 
   get settings(): LiveDetectionSettings {
@@ -100,6 +105,11 @@ export class OrganizationDetector {
     return this._spike;
   }
 
+  /** The emerging-term finder over this organization's complaints. */
+  get emerging(): EmergingTerms {
+    return this._emerging;
+  }
+
   /**
    * Applies changed settings without forgetting what the series learned. The bucket width stays what it was: learned
    * states and open buckets are counted in it (a new width takes effect on a fresh start without snapshots).
@@ -107,7 +117,9 @@ export class OrganizationDetector {
   applySettings(next: LiveDetectionSettings): void {
     const settings = { ...next, bucketMs: this._settings.bucketMs };
     const spikeChanged = JSON.stringify(settings.spike) !== JSON.stringify(this._settings.spike);
+    const emergingChanged = JSON.stringify(settings.emerging) !== JSON.stringify(this._settings.emerging);
     this._settings = settings;
+    if (emergingChanged) this._emerging.retune(settings.emerging);
     if (!spikeChanged) return;
     const states = this.snapshot();
     this._spike = new SpikeDetector({ bucketMs: settings.bucketMs, ...settings.spike });
@@ -234,18 +246,35 @@ export class OrganizationDetector {
     this.lastClosedBucket = bucket;
     this.refreshTopics(bucket, tally);
     const fired: SpikeAlert[] = [];
-    const observe = (seriesKey: string, count: number, always: boolean) => {
+    const observe = (seriesKey: string, count: number, always: boolean, evidence?: SpikeEvidence) => {
       const band = this.spike.expectedBand(seriesKey, startMs);
-      const alert = this.spike.observe(seriesKey, startMs, count);
+      const alert = this.spike.observe(seriesKey, startMs, count, evidence);
       if (alert) fired.push(alert);
       if (always || count > 0 || alert) out.buckets.push({ seriesKey, bucketStartMs: startMs, observed: count, expected: band.expected, upper: band.upper });
     };
-    observe(ALL_SERIES, tally?.all ?? 0, true);
+    observe(ALL_SERIES, tally?.all ?? 0, true, this.corroboratingTerm(startMs, tally));
     for (const channel of this.channels) observe(channelSeries(channel), tally?.channels.get(channel) ?? 0, true);
     for (const term of this.topics.keys()) observe(topicSeries(term), tally?.terms.get(term) ?? 0, false);
     // Topic spikes first: a room opened for a named topic is what the generic series then join.
     fired.sort((a, b) => Number(b.seriesKey.startsWith('topic:')) - Number(a.seriesKey.startsWith('topic:')));
     for (const alert of fired) out.alerts.push(this.spikeAlert(alert, startMs + bucketMs));
+  }
+
+  // The term that carries the all-complaints bucket's excess, far above its usual share, if one does: the evidence
+  // that the excess is a topic storm rather than noise. None while the term finder is still learning what is usual.
+  private corroboratingTerm(startMs: number, tally: Tally | undefined): SpikeEvidence | undefined {
+    if (!tally || !this.emerging.armed) return undefined;
+    const expectedAll = this.spike.expectedCount(ALL_SERIES, startMs);
+    const excess = tally.all - expectedAll;
+    if (!(excess > 0)) return undefined;
+    let best: SpikeEvidence | undefined;
+    for (const [term, count] of tally.terms) {
+      if (best && count <= best.observed) continue;
+      const usualShare = this.emerging.usualShare(term);
+      const expected = usualShare * expectedAll;
+      if (count - expected >= CORROBORATING_SHARE_OF_EXCESS * excess && count >= CORROBORATING_LIFT * usualShare * tally.all) best = { term, observed: count, expected };
+    }
+    return best;
   }
 
   private refreshTopics(bucket: number, tally: Tally | undefined): void {
@@ -329,7 +358,8 @@ export class OrganizationDetector {
     const term = key.startsWith('topic:') ? key.slice('topic:'.length) : null;
     const complaints = this.complaintsSince(alert.sinceMs, (c) => (channel ? c.channel === channel : term ? c.terms.includes(term) : true));
     const described = this.describe(complaints);
-    const topic = term ?? described.topic;
+    const evidence = alert.corroboratedBy;
+    const topic = term ?? evidence?.term ?? described.topic;
     const perBucket = this.settings.bucketMs === 60_000 ? '/min' : ` per ${Math.round(this.settings.bucketMs / 1000)} s`;
     const what = term ? `Complaints about “${term}”` : channel ? `Complaints on ${channel}` : 'Complaints';
     const because = !term && topic !== ALL_SERIES ? `, mostly about “${topic}”` : '';
@@ -343,7 +373,9 @@ export class OrganizationDetector {
       score: round(alert.score, 2),
       sinceMs: alert.sinceMs,
       atMs: closedAtMs,
-      summary: `${what}: ${alert.observed}${perBucket} against ${formatCount(alert.expected)} expected since ${new Date(alert.sinceMs).toISOString().slice(11, 16)} UTC${because}.`,
+      summary: `${what}: ${alert.observed}${perBucket} against ${formatCount(alert.expected)} expected since ${new Date(alert.sinceMs).toISOString().slice(11, 16)} UTC${because}.${
+        evidence ? ` Alerted early: ${evidence.observed} of them mention “${evidence.term}”, usually ${formatCount(evidence.expected)}.` : ''
+      }`,
       explanation: {
         observed: alert.observed,
         expected: round(alert.expected, 2),
@@ -352,6 +384,8 @@ export class OrganizationDetector {
         trigger: alert.trigger,
         windowObserved: round(alert.windowObserved, 1),
         windowExpected: round(alert.windowExpected, 1),
+        corroborated: evidence !== null,
+        ...(evidence ? { corroboratedBy: { term: evidence.term, observed: evidence.observed, expected: round(evidence.expected, 2) } } : {}),
         complaintsSince: complaints.length,
         terms: described.terms.map((t) => ({ term: t.term, count: t.count, share: round(t.share, 3), usualShare: round(t.usualShare, 4) })),
       },

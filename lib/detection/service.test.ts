@@ -1,12 +1,13 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, DatabaseHandle } from '@/db/client';
-import { alerts, crises, customers, detectionBuckets, detectionSeries, mentions, notifications, tickets } from '@/db/schema';
+import { alerts, crises, customers, detectionBuckets, detectionSeries, detectionTerms, mentions, notifications, tickets } from '@/db/schema';
 import { createTestDatabase } from '@/db/testing';
 import { listCrisisEvents } from '@/lib/crises/timeline';
 import { type IngestedMention, publish } from '@/lib/events';
 import { createTestOrganization } from '@/test/fixtures';
 import { waitFor } from '@/test/wait';
+import { ordinaryTraffic } from './ordinary-traffic';
 import { startLiveDetection } from './service';
 import { type StormScenario, airlineStormScenario, batchesOf } from './storm-scenario';
 
@@ -185,5 +186,47 @@ describe('live detection service', { timeout: 120_000 }, () => {
     } finally {
       await restarted.stop();
     }
+  });
+
+  it('remembers which terms are common across a restart: a rare hashtag right after it still emerges, common words do not', async () => {
+    const org = await createTestOrganization(db, 'terms-restart');
+    const startMs = Date.UTC(2025, 4, 5, 6, 0);
+    const restartMs = startMs + 6 * 3_600_000;
+    const storm = { startMs: restartMs, minutes: 30, perMinute: 2, hashtag: '#lostluggage' };
+    const minutes = [...ordinaryTraffic({ startMs, days: 7 / 24, complaintsPerMinute: 4, seed: 21, storm })];
+    const before = minutes.filter((batch) => batch[0] && batch[0].occurredAt.getTime() < restartMs);
+    const after = minutes.slice(before.length);
+
+    const first = startLiveDetection({ db });
+    let learned: { share: number; perHour: number; terms: number };
+    try {
+      for (const batch of before) publish('mentions.ingested', { organizationId: org.id, mentions: batch });
+      await first.idle();
+      const emerging = first.detectorOf(org.id)!.emerging;
+      learned = { share: emerging.usualShare('flight'), perHour: emerging.baselinePerHour('flight'), terms: emerging.size };
+    } finally {
+      await first.stop();
+    }
+    // Saved in batches at the stop: one row per remembered term, plus the totals.
+    const rows = await db.select({ term: detectionTerms.term }).from(detectionTerms).where(eq(detectionTerms.organizationId, org.id));
+    expect(rows).toHaveLength(learned.terms + 1);
+
+    const restarted = startLiveDetection({ db });
+    try {
+      for (const batch of after) publish('mentions.ingested', { organizationId: org.id, mentions: batch });
+      await restarted.idle();
+      // "flight" is as common as it was: an hour later its usual rate is what six hours had taught.
+      const perHour = restarted.detectorOf(org.id)!.emerging.baselinePerHour('flight');
+      expect(Math.abs(perHour - learned.perHour) / learned.perHour).toBeLessThan(0.25);
+    } finally {
+      await restarted.stop();
+    }
+    const found = await db.select().from(alerts).where(and(eq(alerts.organizationId, org.id), eq(alerts.kind, 'emerging_topic')));
+    expect(found.map((a) => a.topic)).toEqual(['#lostluggage']);
+    // Within minutes of the restart: a finder starting from nothing would still be learning what is usual.
+    expect(found[0]!.since.getTime() - restartMs).toBeLessThan(10 * 60_000);
+    expect(Number((found[0]!.explanation as { baselinePerHour: number }).baselinePerHour)).toBeLessThan(0.1);
+    expect(learned.share).toBeGreaterThan(0.1);
+    expect(learned.perHour).toBeGreaterThan(2);
   });
 });

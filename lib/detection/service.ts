@@ -7,6 +7,7 @@ import type { NotifyOptions } from '@/lib/crises/notify';
 import { type IngestedMention, publish, subscribe } from '@/lib/events';
 import { type LiveOutput, OrganizationDetector } from './live';
 import { liveSettingsOf } from './live-settings';
+import { loadLearnedTerms, saveTermChanges } from './term-store';
 
 export interface LiveDetectionOptions {
   db: Db;
@@ -18,7 +19,7 @@ export interface LiveDetectionOptions {
   notify?: NotifyOptions;
   /** Called when a room opened and notifications were queued (kicks the delivery worker). */
   onNotificationsQueued?: () => void;
-  /** How often learned series are saved, so that a restart resumes them. */
+  /** How often learned series and terms are saved, so that a restart resumes them. */
   snapshotEveryMs?: number;
   /** How often the organization's settings are read again. */
   settingsEveryMs?: number;
@@ -63,7 +64,8 @@ const LIVE_PUBLISH_MS = 2_000;
  * The live detection service of one process: subscribes to `mentions.ingested`, runs each organization's detector
  * (one queue per organization, so its buckets close in order), stores closed buckets for the dashboard, and hands
  * every alert to `raiseAlert` (store, open or join a room, notify). A one-second tick closes buckets when no
- * complaint comes. Learned series are saved now and then and restored when an organization is first seen again.
+ * complaint comes. Learned series and terms are saved now and then and restored when an organization is first seen
+ * again.
  */
 export function startLiveDetection(options: LiveDetectionOptions): LiveDetectionService {
   const { db, log = () => undefined, now = Date.now, tickMs = 1_000, snapshotEveryMs = 5 * 60_000, settingsEveryMs = 30_000, keepBucketsDays = 8 } = options;
@@ -105,6 +107,8 @@ export function startLiveDetection(options: LiveDetectionOptions): LiveDetection
     const detector = new OrganizationDetector(await loadSettings(organizationId));
     const saved = await db.select({ seriesKey: detectionSeries.seriesKey, state: detectionSeries.state }).from(detectionSeries).where(eq(detectionSeries.organizationId, organizationId));
     detector.restore(saved);
+    const learned = await loadLearnedTerms(db, organizationId);
+    if (learned) detector.emerging.restore(learned);
     state.detector = detector;
     state.settingsAt = now();
     return detector;
@@ -142,7 +146,8 @@ export function startLiveDetection(options: LiveDetectionOptions): LiveDetection
 
   async function saveSnapshot(organizationId: string, state: OrgState): Promise<void> {
     state.snapshotAt = now();
-    const snapshot = state.detector?.snapshot() ?? [];
+    if (!state.detector) return;
+    const snapshot = state.detector.snapshot();
     for (let i = 0; i < snapshot.length; i += 200) {
       const rows = snapshot.slice(i, i + 200).map((s) => ({ organizationId, seriesKey: s.seriesKey, state: s.state, updatedAt: new Date() }));
       await db
@@ -150,6 +155,7 @@ export function startLiveDetection(options: LiveDetectionOptions): LiveDetection
         .values(rows)
         .onConflictDoUpdate({ target: [detectionSeries.organizationId, detectionSeries.seriesKey], set: { state: sql`excluded.state`, updatedAt: sql`excluded.updated_at` } });
     }
+    await saveTermChanges(db, organizationId, state.detector.emerging.takeChanges());
   }
 
   const unsubscribe = subscribe('mentions.ingested', ({ organizationId, mentions }: { organizationId: string; mentions: IngestedMention[] }) => {

@@ -15,15 +15,15 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const form = { openCrisisScore: '5', minExcessMinutes: '3', minExcessEvents: '30', warmupHours: '12', stormWindowMinutes: '90', emergingCrisisMinComplaints: '25', promotedReachToOpen: '50000', webhookUrl: 'https://hooks.slack.example/services/T/B/X', emailTo: 'pr@agency.example, legal@demo.example' };
+const form = { openCrisisScore: '5', minExcessMinutes: '3', minExcessEvents: '30', warmupHours: '12', stormWindowMinutes: '90', emergingCrisisMinComplaints: '25', emergingMinLift: '4', promotedReachToOpen: '50000', webhookUrl: 'https://hooks.slack.example/services/T/B/X', emailTo: 'pr@agency.example, legal@demo.example' };
 
 describe('detection settings', () => {
   it('start from the live defaults and save what an admin sets, in the units of the form', async () => {
-    expect((await readDetectionSettings(org.as('admin'))).detection).toMatchObject({ openCrisisScore: 4, spike: { minExcessMs: 120_000, minExcessEvents: 20 } });
+    expect((await readDetectionSettings(org.as('admin'))).detection).toMatchObject({ openCrisisScore: 4, emerging: { minLift: 3 }, spike: { minExcessMs: 120_000, minExcessEvents: 20 } });
     await updateDetectionSettings({ ctx: org.as('admin'), input: form });
     const saved = await readDetectionSettings(org.as('admin'));
     expect(saved).toMatchObject({
-      detection: { openCrisisScore: 5, stormWindowMinutes: 90, promotedReachToOpen: 50_000, spike: { minExcessMs: 180_000, minExcessEvents: 30, warmupMs: 12 * 3_600_000 } },
+      detection: { openCrisisScore: 5, stormWindowMinutes: 90, emerging: { minLift: 4 }, promotedReachToOpen: 50_000, spike: { minExcessMs: 180_000, minExcessEvents: 30, warmupMs: 12 * 3_600_000 } },
       webhookUrl: form.webhookUrl,
       emailTo: ['pr@agency.example', 'legal@demo.example'],
     });
@@ -34,6 +34,7 @@ describe('detection settings', () => {
     const code = (c: DomainError['code']) => (e: unknown) => e instanceof DomainError && e.code === c;
     await expect(updateDetectionSettings({ ctx: org.as('lead'), input: form })).rejects.toSatisfy(code('FORBIDDEN'));
     await expect(updateDetectionSettings({ ctx: org.as('admin'), input: { ...form, openCrisisScore: '1' } })).rejects.toSatisfy(code('INVALID_INPUT'));
+    await expect(updateDetectionSettings({ ctx: org.as('admin'), input: { ...form, emergingMinLift: '0.5' } })).rejects.toSatisfy(code('INVALID_INPUT'));
     await expect(updateDetectionSettings({ ctx: org.as('admin'), input: { ...form, webhookUrl: 'javascript:alert(1)' } })).rejects.toSatisfy(code('INVALID_INPUT'));
     await expect(updateDetectionSettings({ ctx: org.as('admin'), input: { ...form, emailTo: 'not-an-email' } })).rejects.toSatisfy(code('INVALID_INPUT'));
   });

@@ -17,6 +17,7 @@ export const UpdateDetectionSettingsInput = z.object({
   warmupHours: z.coerce.number().min(0).max(7 * 24),
   stormWindowMinutes: z.coerce.number().int().min(1).max(7 * 24 * 60),
   emergingCrisisMinComplaints: z.coerce.number().int().min(1).max(100_000),
+  emergingMinLift: z.coerce.number().min(1, 'A term is emerging only when it is above its usual share (at least 1×).').max(100),
   promotedReachToOpen: z.coerce.number().int().min(0).max(1e9),
   webhookUrl: z
     .string()
@@ -51,6 +52,7 @@ export async function updateDetectionSettings({ ctx, input }: { ctx: Ctx; input:
     openCrisisScore: data.openCrisisScore,
     stormWindowMinutes: data.stormWindowMinutes,
     emergingCrisisMinComplaints: data.emergingCrisisMinComplaints,
+    emerging: { ...current.detection.emerging, minLift: data.emergingMinLift },
     promotedReachToOpen: data.promotedReachToOpen,
     spike: { ...current.detection.spike, minExcessMs: data.minExcessMinutes * MINUTE_MS, minExcessEvents: data.minExcessEvents, warmupMs: Math.round(data.warmupHours * 60) * MINUTE_MS },
   });

@@ -54,6 +54,30 @@ describe('SpikeDetector', () => {
     expect(alert!.score).toBeGreaterThan(0);
   });
 
+  it('alerts a storm a bucket earlier when a surging term corroborates it, and only then', () => {
+    const settings = { minExcessMs: 2 * MINUTE, minExcessEvents: 20, warmupMs: 6 * HOUR };
+    const onsetOf = (evidence?: (count: number) => { term: string; observed: number; expected: number }) => {
+      const f = feed(new SpikeDetector(settings), 'acme/all', 9);
+      const onset = play(f, START, 2 * DAY + 14 * HOUR, () => 60);
+      // 45 extra complaints a minute on top of 60: the series' own bar (its rarity, two minutes of its traffic) waits.
+      for (let t = onset; t < onset + 20 * MINUTE; t += MINUTE) {
+        const count = poissonCount(f.random, 105);
+        const alert = f.detector.observe(f.key, t, count, evidence?.(count));
+        if (alert) return { minutes: (t - onset) / MINUTE, alert };
+      }
+      return null;
+    };
+    const plain = onsetOf();
+    const corroborated = onsetOf((count) => ({ term: '#lostluggage', observed: Math.round((count - 60) * 0.9), expected: 0.01 }));
+    expect(plain).toMatchObject({ minutes: 2, alert: { corroboratedBy: null } });
+    expect(corroborated).toMatchObject({ minutes: 1, alert: { corroboratedBy: { term: '#lostluggage' } } });
+    expect(corroborated!.alert.score).toBeGreaterThanOrEqual(6);
+    expect(corroborated!.alert.sinceMs).toBe(plain!.alert.sinceMs);
+    // A common term whose extra is less than two minutes of its own usual traffic corroborates nothing.
+    const common = onsetOf((count) => ({ term: 'flight', observed: 30 + Math.round((count - 60) / 2), expected: 30 }));
+    expect(common).toEqual(plain);
+  });
+
   it('catches a ramp while it is still climbing', () => {
     const f = feed(new SpikeDetector(), 'acme/all', 2);
     const normal = rhythm(10);

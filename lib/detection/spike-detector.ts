@@ -83,6 +83,18 @@ type Settings = z.output<typeof SpikeDetectorOptions>;
 export const alertTriggers = ['bucket', 'window'] as const;
 export type AlertTrigger = (typeof alertTriggers)[number];
 
+/**
+ * A term that carries a bucket's excess: at least half of it, far above the term's usual share of complaints. Given
+ * with a bucket, it lowers the bar for that bucket (see `observe`).
+ */
+export type SpikeEvidence = {
+  term: string;
+  /** Complaints in the bucket that mention the term. */
+  observed: number;
+  /** How many its usual share of complaints predicts in the bucket. */
+  expected: number;
+};
+
 /** What the detector found: one per storm, at its onset, with the numbers that explain it. */
 export type SpikeAlert = {
   seriesKey: string;
@@ -100,6 +112,8 @@ export type SpikeAlert = {
   trigger: AlertTrigger;
   windowObserved: number;
   windowExpected: number;
+  /** The term whose surge let the alert come before the series' own bar was cleared; null for an ordinary alert. */
+  corroboratedBy: SpikeEvidence | null;
 };
 
 // Smallest expected count per bucket, so that a silent series still needs `minExcessEvents` to alert.
@@ -116,6 +130,9 @@ const PRIOR_BUCKETS = 100;
 const PRIOR_PEAK_RATE = 0.01;
 const PRIOR_PEAKS = 5;
 const PRIOR_TAIL_INDEX = 0.5;
+// With a term carrying the excess, a bucket this surprising under the baseline (−log10 p) alerts without the series'
+// own record of how often it spikes: the term says what the spike is, which that record is there to make sure of.
+const CORROBORATED_SURPRISE = 6;
 
 const decayPerBucket = (bucketMs: number, halfLifeMs: number) => 1 - Math.pow(2, -bucketMs / halfLifeMs);
 const clampFactor = (factor: number) => (factor < MIN_FACTOR ? MIN_FACTOR : factor > MAX_FACTOR ? MAX_FACTOR : factor);
@@ -192,8 +209,12 @@ export class SpikeDetector {
   /**
    * Feeds the count of one finished bucket. Buckets of a series must come in time order; buckets skipped since the
    * previous call count as zero. Returns an alert at the onset of a storm, otherwise null.
+   *
+   * `evidence`, a term that carries the bucket's excess, lets a storm alert a bucket or more earlier: on a surprise of
+   * at least 6 under the baseline, half of `minExcessEvents` extra complaints, and an extra volume of the term of at
+   * least `minExcessMs` of its own usual traffic (rather than of the whole series'). Such alerts are `corroboratedBy` it.
    */
-  observe(seriesKey: string, bucketStartMs: number, count: number): SpikeAlert | null {
+  observe(seriesKey: string, bucketStartMs: number, count: number, evidence?: SpikeEvidence): SpikeAlert | null {
     if (!Number.isFinite(bucketStartMs)) throw invalidInput(`Bucket start of ${seriesKey} is not a time: ${bucketStartMs}.`);
     if (!(count >= 0) || !Number.isFinite(count)) throw invalidInput(`Count of ${seriesKey} must be a non-negative number: ${count}.`);
     const { bucketMs } = this.settings;
@@ -202,7 +223,7 @@ export class SpikeDetector {
     if (!state) {
       state = new SeriesState();
       this.series.set(seriesKey, state);
-      return this.step(seriesKey, state.values, bucket, bucketStartMs, count);
+      return this.step(seriesKey, state.values, bucket, bucketStartMs, count, evidence);
     }
     const v = state.values;
     const last = v[LAST_BUCKET]!;
@@ -218,7 +239,7 @@ export class SpikeDetector {
         alert ??= this.step(seriesKey, v, last + k, lastMs + k * bucketMs, 0);
       }
     }
-    const current = this.step(seriesKey, v, bucket, bucketStartMs, count);
+    const current = this.step(seriesKey, v, bucket, bucketStartMs, count, evidence);
     return alert ?? current;
   }
 
@@ -234,7 +255,7 @@ export class SpikeDetector {
     return expected > MIN_EXPECTED ? expected : MIN_EXPECTED;
   }
 
-  private step(seriesKey: string, v: Float64Array, bucket: number, ms: number, count: number): SpikeAlert | null {
+  private step(seriesKey: string, v: Float64Array, bucket: number, ms: number, count: number, evidence?: SpikeEvidence): SpikeAlert | null {
     const s = this.settings;
     const seen = v[BUCKETS_SEEN]! + 1;
     v[BUCKETS_SEEN] = seen;
@@ -317,12 +338,20 @@ export class SpikeDetector {
       const excursionExcess = excursionObserved - excursionExpected;
       const excess = windowExcess > excursionExcess ? windowExcess : excursionExcess;
       const usualVolume = (level * s.minExcessMs) / s.bucketMs;
-      if (
+      const clears =
         v[EXCURSION_RARITY]! >= this.rarityToAlert &&
         excess >= s.minExcessEvents &&
         excess >= usualVolume &&
-        ageMs > s.warmupMs
-      ) {
+        ageMs > s.warmupMs;
+      const surprise = byBucket ? bucketSurprise : windowSurprise;
+      const corroborated =
+        !clears &&
+        evidence !== undefined &&
+        ageMs > s.warmupMs &&
+        surprise >= CORROBORATED_SURPRISE &&
+        excess >= s.minExcessEvents / 2 &&
+        evidence.observed - evidence.expected >= (evidence.expected * s.minExcessMs) / s.bucketMs;
+      if (clears || corroborated) {
         v[PHASE] = 1;
         v[CALM_SINCE_MS] = Number.NaN;
         this.learnExcursion(v, ageMs);
@@ -332,11 +361,13 @@ export class SpikeDetector {
           sinceMs: v[EXCURSION_START_MS]!,
           observed: count,
           expected,
-          score: v[EXCURSION_RARITY]!,
-          surprise: byBucket ? bucketSurprise : windowSurprise,
+          // A corroborated alert has not been judged against the series' past spikes: its chance is the bucket's own.
+          score: clears ? v[EXCURSION_RARITY]! : surprise,
+          surprise,
           trigger: byBucket ? 'bucket' : 'window',
           windowObserved,
           windowExpected,
+          corroboratedBy: clears ? null : evidence!,
         };
       }
     } else if (!Number.isNaN(v[EXCURSION_START_MS]!)) {

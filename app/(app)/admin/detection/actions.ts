@@ -8,7 +8,7 @@ import { updateDetectionSettings } from '@/lib/detection/settings';
 export type DetectionFormState = ActionResult<{ saved: true }> | null;
 export type DrillState = ActionResult<{ complaints: number; stormStartMs: number }> | null;
 
-const fields = ['openCrisisScore', 'minExcessMinutes', 'minExcessEvents', 'warmupHours', 'stormWindowMinutes', 'emergingCrisisMinComplaints', 'promotedReachToOpen', 'webhookUrl', 'emailTo'] as const;
+const fields = ['openCrisisScore', 'minExcessMinutes', 'minExcessEvents', 'warmupHours', 'stormWindowMinutes', 'emergingCrisisMinComplaints', 'emergingMinLift', 'promotedReachToOpen', 'webhookUrl', 'emailTo'] as const;
 
 /** Saves the organization's detection settings (admins). */
 export async function saveDetectionSettingsAction(_previous: DetectionFormState, form: FormData): Promise<DetectionFormState> {

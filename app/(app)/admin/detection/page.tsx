@@ -21,6 +21,7 @@ export default async function DetectionPage() {
     warmupHours: detection.spike.warmupMs / 3_600_000,
     stormWindowMinutes: detection.stormWindowMinutes,
     emergingCrisisMinComplaints: detection.emergingCrisisMinComplaints,
+    emergingMinLift: detection.emerging.minLift,
     promotedReachToOpen: detection.promotedReachToOpen,
     webhookUrl,
     emailTo: emailTo.join(', '),
