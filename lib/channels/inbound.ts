@@ -4,7 +4,7 @@ import { parseChatMessage } from '@/lib/channels/chat/parse';
 import { verifyChatSignature } from '@/lib/channels/chat/verify';
 import { authenticateApiKey, ensureSimulatorConnections, findConnectionByWebhookKey, touchApiKey } from '@/lib/channels/connections';
 import { parseEmail } from '@/lib/channels/email/parse';
-import { verifyEmailRelaySignature } from '@/lib/channels/email/verify';
+import { readSenderAuthentication, verifyEmailRelaySignature, withSenderVerdict } from '@/lib/channels/email/verify';
 import { parseMetaWebhook } from '@/lib/channels/meta/parse';
 import { metaSignatureHeader, verifyMetaSignature, verifySubscription } from '@/lib/channels/meta/verify';
 import { parsePhoneCall } from '@/lib/channels/phone/parse';
@@ -111,6 +111,13 @@ export async function handleWebhookGet(segment: WebhookSegment, request: Request
   }
 }
 
+/** Parses an email and marks its sender verified only when our receiving server (once configured) authenticated the From address. */
+async function parseVerifiedEmail(rawBody: Uint8Array, receivingMailServer: string | null): Promise<NormalizedMention> {
+  const mention = await parseEmail(rawBody);
+  const from = mention.author.email ?? mention.author.externalId;
+  return withSenderVerdict(mention, receivingMailServer ? readSenderAuthentication(rawBody, receivingMailServer, from) : null);
+}
+
 /** POST on a webhook: find the connection, read the body once, verify its signature on the raw bytes, parse, ingest. */
 export async function handleWebhookPost(segment: WebhookSegment, request: Request, key: string, db: Db = runtime().db): Promise<Response> {
   try {
@@ -130,7 +137,7 @@ export async function handleWebhookPost(segment: WebhookSegment, request: Reques
         break;
       case 'email':
         verifyEmailRelaySignature({ rawBody, signature: header(stormdeskSignatureHeader), secret: secret('sharedSecret') });
-        batch = [await parseEmail(rawBody)];
+        batch = [await parseVerifiedEmail(rawBody, connection.receivingMailServer)];
         break;
       case 'phone':
         verifyPhoneSignature({ rawBody, signature: header(stormdeskSignatureHeader), secret: secret('sharedSecret') });

@@ -101,6 +101,24 @@ describe('merge and split', () => {
     expect(split).toMatchObject({ displayName: 'Lucía on X', followers: 5_000 });
   });
 
+  it('an unverified sender stays apart from the address’s owner, and a merge drops its key instead of adopting it', async () => {
+    const forged = (id: string): NormalizedMention => ({ ...email(id, 'unverified:owner@example.com'), author: { externalId: 'unverified:owner@example.com', email: 'owner@example.com', verified: false } });
+    await ingestMentions({ ctx: system, input: { mentions: [email('<o1@example.com>', 'owner@example.com'), forged('<f1@attacker.example>')] } });
+    const owner = await customerOf('<o1@example.com>');
+    const impostor = await customerOf('<f1@attacker.example>');
+    expect(impostor).not.toBe(owner);
+
+    // An agent judged the message genuine and merged it in: the mention moves, the unverified key does not.
+    const result = await mergeCustomers({ ctx: org.as('agent'), input: { survivorId: owner, mergedId: impostor } });
+    expect(result.moved).toMatchObject({ identities: 0, mentions: 1 });
+    const keys = await database.db.select({ key: customerIdentities.key }).from(customerIdentities).where(eq(customerIdentities.organizationId, org.id));
+    expect(keys.map((k) => k.key)).not.toContain('unverified:owner@example.com');
+
+    // The next forged email from that address is a stranger again, not the owner.
+    await ingestMentions({ ctx: system, input: { mentions: [forged('<f2@attacker.example>')] } });
+    expect(await customerOf('<f2@attacker.example>')).not.toBe(owner);
+  });
+
   it('split refuses to take every identity, and observers cannot split', async () => {
     const id = await customerOf('<m2@example.com>');
     const identities = await database.db.select().from(customerIdentities).where(eq(customerIdentities.customerId, id));
