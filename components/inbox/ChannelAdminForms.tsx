@@ -31,6 +31,17 @@ function SecretInputs({ fields, set }: { fields: Field[]; set?: Record<string, b
   );
 }
 
+/** The authserv-id of the mail server that receives the organization's email (RFC 8601); its verdict decides who is verified. */
+function ReceivingMailServerInput({ value }: { value?: string | null }) {
+  return (
+    <label className="field">
+      Receiving mail server
+      <span className="small muted">the first word of the Authentication-Results header it writes</span>
+      <input name="receivingMailServer" defaultValue={value ?? ''} maxLength={253} placeholder="mx.example.com" autoComplete="off" />
+    </label>
+  );
+}
+
 /** Creates a connection for a channel; the webhook URL and generated secrets are shown once. */
 export function CreateConnectionForm({ action, fieldsByChannel, channelNames, origin }: { action: Action<CreateConnectionState>; fieldsByChannel: Record<string, Field[]>; channelNames: Record<string, string>; origin: string }) {
   const [channel, setChannel] = useState('x');
@@ -77,6 +88,7 @@ export function CreateConnectionForm({ action, fieldsByChannel, channelNames, or
       </div>
       <div className="form-row">
         <SecretInputs fields={fieldsByChannel[channel] ?? []} />
+        {channel === 'email' && <ReceivingMailServerInput />}
         <button className="button" type="submit" disabled={pending}>
           {pending ? 'Connecting…' : 'Connect'}
         </button>
@@ -86,12 +98,28 @@ export function CreateConnectionForm({ action, fieldsByChannel, channelNames, or
 }
 
 /** Replaces a connection's secrets (write-only) and switches it on or off. */
-export function UpdateConnectionForm({ action, connectionId, fields, secretsSet, enabled }: { action: Action<UpdateConnectionState>; connectionId: string; fields: Field[]; secretsSet: Record<string, boolean>; enabled: boolean }) {
+export function UpdateConnectionForm({
+  action,
+  connectionId,
+  fields,
+  secretsSet,
+  enabled,
+  receivingMailServer,
+}: {
+  action: Action<UpdateConnectionState>;
+  connectionId: string;
+  fields: Field[];
+  secretsSet: Record<string, boolean>;
+  enabled: boolean;
+  /** Given (null when unset) for email connections only. */
+  receivingMailServer?: string | null;
+}) {
   const [state, formAction, pending] = useActionState(action, null);
   return (
     <form action={formAction} className="form-row" aria-label="Update secrets">
       <input type="hidden" name="connectionId" value={connectionId} />
       <SecretInputs fields={fields} set={secretsSet} />
+      {receivingMailServer !== undefined && <ReceivingMailServerInput value={receivingMailServer} />}
       <label className="field" style={{ flexDirection: 'row', alignItems: 'center' }}>
         <input type="checkbox" name="enabled" defaultChecked={enabled} /> receiving
       </label>

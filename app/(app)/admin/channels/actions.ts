@@ -17,17 +17,27 @@ export type CreateConnectionState = ActionResult<{ connection: ConnectionView; g
 
 /** Creates a channel connection; generated secrets come back this once. */
 export async function createConnectionAction(_: CreateConnectionState, form: FormData): Promise<CreateConnectionState> {
-  const result = await runAsMember((ctx) => createConnection({ ctx, input: { channel: text(form, 'channel') as never, name: text(form, 'name'), externalAccountId: text(form, 'externalAccountId') || undefined, secrets: secretsOf(form) } }));
+  const result = await runAsMember((ctx) => createConnection({
+      ctx,
+      input: { channel: text(form, 'channel') as never, name: text(form, 'name'), externalAccountId: text(form, 'externalAccountId') || undefined, secrets: secretsOf(form), receivingMailServer: text(form, 'receivingMailServer') },
+    }));
   if (result.ok) revalidatePath('/admin/channels');
   return result;
 }
 
 export type UpdateConnectionState = ActionResult<{ name: string }> | null;
 
-/** Replaces pasted secrets (empty fields keep the stored ones) and switches the connection on or off. */
+/** Replaces pasted secrets (empty fields keep the stored ones), sets an email connection's receiving mail server, and switches the connection on or off. */
 export async function updateConnectionAction(_: UpdateConnectionState, form: FormData): Promise<UpdateConnectionState> {
   const result = await runAsMember(async (ctx) => {
-    const view = await updateConnection({ ctx, input: { connectionId: text(form, 'connectionId'), secrets: secretsOf(form), enabled: form.get('enabled') === 'on' } });
+    const view = await updateConnection({ ctx, input: {
+        connectionId: text(form, 'connectionId'),
+        secrets: secretsOf(form),
+        enabled: form.get('enabled') === 'on',
+        // Only the email form has the field; elsewhere it stays as stored.
+        ...(form.has('receivingMailServer') && { receivingMailServer: text(form, 'receivingMailServer') }),
+      },
+    });
     return { name: view.name };
   });
   if (result.ok) revalidatePath('/admin/channels');

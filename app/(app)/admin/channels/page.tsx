@@ -58,9 +58,21 @@ export default async function ChannelsPage() {
                     <code>{origin + c.webhookPath}</code>
                   </div>
                   <div className="small muted">since {formatWhen(c.createdAt)}</div>
+                  {c.channel === 'email' && !c.receivingMailServer && (
+                    <p className="alert alert-warn small" data-testid="mail-server-warning">
+                      No receiving mail server set: no sender of this connection is verified. Every email arrives marked “sender not verified” and is kept apart from the customer whose address it shows. Set the server that writes your Authentication-Results header.
+                    </p>
+                  )}
                 </td>
                 <td>
-                  <UpdateConnectionForm action={updateConnectionAction} connectionId={c.id} fields={secretFieldsOf(c.channel)} secretsSet={c.secretsSet} enabled={c.enabled} />
+                  <UpdateConnectionForm
+                    action={updateConnectionAction}
+                    connectionId={c.id}
+                    fields={secretFieldsOf(c.channel)}
+                    secretsSet={c.secretsSet}
+                    enabled={c.enabled}
+                    {...(c.channel === 'email' && { receivingMailServer: c.receivingMailServer })}
+                  />
                 </td>
               </tr>
             ))}
