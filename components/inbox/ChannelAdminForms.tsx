@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState, useState, useTransition } from 'react';
-import type { CreateApiKeyState, CreateConnectionState, DrillState, ImportState, UpdateConnectionState } from '@/app/(app)/admin/channels/actions';
+import type { CreateApiKeyState, CreateConnectionState, DrillState, UpdateConnectionState } from '@/app/(app)/admin/channels/actions';
 import type { ActionResult } from '@/lib/auth/session';
 
 type Field = { name: string; label: string; generated: boolean };
@@ -204,33 +204,6 @@ export function DrillForm({ action, scenarios }: { action: Action<DrillState>; s
         </label>
         <button className="button" type="submit" disabled={pending}>
           {pending ? 'Running…' : 'Run drill'}
-        </button>
-      </div>
-    </form>
-  );
-}
-
-/** Uploads (or pastes) a CSV for an import. */
-export function CsvImportForm({ action, label, columns }: { action: Action<ImportState>; label: string; columns: string }) {
-  const [state, formAction, pending] = useActionState(action, null);
-  return (
-    <form action={formAction} className="stack" aria-label={label}>
-      <Refusal state={state} />
-      {state?.ok && (
-        <div role="status" className="alert alert-ok">
-          {state.data.summary}
-        </div>
-      )}
-      <p className="small muted" style={{ margin: 0 }}>
-        Columns: <code>{columns}</code>. Up to 1 MB here; larger imports go through the batch API.
-      </p>
-      <div className="form-row">
-        <label className="field">
-          CSV file
-          <input name="file" type="file" accept=".csv,text/csv" />
-        </label>
-        <button className="button button-quiet" type="submit" disabled={pending}>
-          {pending ? 'Importing…' : label}
         </button>
       </div>
     </form>

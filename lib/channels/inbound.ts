@@ -14,7 +14,8 @@ import type { Channel, NormalizedMention } from '@/lib/channels/types';
 import { parseXWebhook } from '@/lib/channels/x/parse';
 import { crcResponse, verifyXSignature, xSignatureHeader } from '@/lib/channels/x/verify';
 import type { Ctx } from '@/lib/context';
-import { DomainError, exhaustiveSwitchError, httpStatus, invalidInput, notFound } from '@/lib/errors';
+import { DomainError, exhaustiveSwitchError, invalidInput, notFound } from '@/lib/errors';
+import { errorResponse, json } from '@/lib/http';
 import { runtime } from '@/lib/runtime';
 import { ingestMentions } from '@/lib/signals/ingest';
 import { importPurchases } from '@/lib/signals/purchases';
@@ -28,18 +29,6 @@ export const maxBatchBytes = 10 * 1024 * 1024;
 /** The webhook endpoints under /api/ingest/<segment>/<key>. */
 export const webhookSegments = ['x', 'meta', 'email', 'phone', 'chat'] as const;
 export type WebhookSegment = (typeof webhookSegments)[number];
-
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
-
-/** Turns a failure into the JSON error response every ingest endpoint gives; unexpected errors are logged and become 500. */
-export function errorResponse(error: unknown): Response {
-  if (error instanceof DomainError) {
-    const problems = (error.details as { problems?: unknown } | undefined)?.problems;
-    return json({ error: error.message, ...(problems !== undefined && { problems }) }, httpStatus(error.code));
-  }
-  console.error('[stormdesk] ingest failed:', error);
-  return json({ error: 'Internal error; nothing was stored. Retry later.' }, 500);
-}
 
 /**
  * Reads the request body once, as bytes, refusing more than `limit` bytes (413) before buffering it all.

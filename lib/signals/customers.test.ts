@@ -43,9 +43,9 @@ describe('purchases', () => {
 
   it('rejects the whole import, naming the bad rows, and stores nothing', async () => {
     const csv = 'customer_email,external_id,amount,currency,purchased_at\na@example.com,ord-9,12.345,USD,2026-01-01\n,ord-10,5,USD,2026-01-01\n';
-    const error = await importPurchases({ ctx: org.as('agent'), input: { purchases: parsePurchasesCsv(csv) } }).catch((e: unknown) => e);
+    const error = await (async () => importPurchases({ ctx: org.as('agent'), input: { purchases: parsePurchasesCsv(csv) } }))().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
-    expect((error as DomainError).message).toMatch(/item 1, amount: expected an amount like 129.99; item 2, customerEmail: a purchase needs/);
+    expect((error as DomainError).message).toMatch(/2 of 2 rows are invalid. line 2, amount: expected an amount like 129.99; line 3, customer_email: a purchase needs/);
     expect(await database.db.select().from(purchases).where(eq(purchases.externalId, 'ord-9'))).toHaveLength(0);
   });
 

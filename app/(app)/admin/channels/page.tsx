@@ -1,14 +1,16 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { ChannelBadge } from '@/components/inbox/ChannelBadge';
-import { CreateApiKeyForm, CreateConnectionForm, CsvImportForm, DrillForm, RevokeKeyButton, UpdateConnectionForm } from '@/components/inbox/ChannelAdminForms';
+import { CreateApiKeyForm, CreateConnectionForm, DrillForm, RevokeKeyButton, UpdateConnectionForm } from '@/components/inbox/ChannelAdminForms';
+import { CsvImportForm } from '@/components/ui/CsvImportForm';
 import { channelName, formatWhen } from '@/components/inbox/labels';
 import { channels } from '@/db/schema';
 import { memberCtx, requireMember } from '@/lib/auth/session';
-import { csvColumns } from '@/lib/channels/batch/csv';
+import { csvColumns, maxCsvMentions } from '@/lib/channels/batch/csv';
 import { listApiKeys, listConnections, secretFieldsOf } from '@/lib/channels/connections';
+import { purchaseColumns } from '@/lib/signals/purchases';
 import { scenarios } from '@/scripts/scenarios';
-import { createApiKeyAction, createConnectionAction, importMentionsAction, importPurchasesAction, revokeApiKeyAction, runDrillAction, updateConnectionAction } from './actions';
+import { createApiKeyAction, createConnectionAction, revokeApiKeyAction, runDrillAction, updateConnectionAction } from './actions';
 import '@/components/inbox/inbox.css';
 
 export const metadata: Metadata = { title: 'Channels' };
@@ -109,8 +111,8 @@ export default async function ChannelsPage() {
       </section>
       <section className="panel stack">
         <h2>Imports</h2>
-        <CsvImportForm action={importMentionsAction} label="Import mentions" columns={csvColumns.join(', ')} />
-        <CsvImportForm action={importPurchasesAction} label="Import purchases" columns="customer_email, customer_handle, handle_channel, customer_phone, customer_name, external_id, amount, currency, purchased_at, description" />
+        <CsvImportForm url="/api/imports/mentions" label="Import mentions" columns={`${csvColumns.join(', ')} (up to ${maxCsvMentions.toLocaleString('en-US')} rows)`} />
+        <CsvImportForm url="/api/imports/purchases" label="Import purchases" columns={purchaseColumns.join(', ')} />
       </section>
     </div>
   );
