@@ -2,7 +2,9 @@ import Link from 'next/link';
 import { ChannelBadge } from '@/components/inbox/ChannelBadge';
 import { formatMoney, formatWhen } from '@/components/inbox/labels';
 import type { CustomerPanelData } from '@/db/queries/customers';
+import { UnverifiedSender } from '@/components/inbox/UnverifiedSender';
 import { formatCount } from '@/lib/signals/format';
+import { isUnverifiedKey } from '@/lib/signals/identity';
 
 const agitatorLabels: Record<string, string> = { customer: 'Likely a customer', possible_agitator: 'Possibly an agitator', unknown: 'Not enough known' };
 
@@ -16,6 +18,11 @@ export function CustomerPanel({ data, currentTicketId }: { data: CustomerPanelDa
         <h2 style={{ margin: 0 }}>
           <Link href={`/customers/${customer.id}`}>{customer.displayName}</Link>
         </h2>
+        {identities.some((i) => isUnverifiedKey(i.key)) && (
+          <p className="alert alert-warn small" data-testid="unverified-customer">
+            <UnverifiedSender /> Our mail server could not confirm this sender owns the address, so these messages are kept apart from the customer who does. Check before sharing anything private.
+          </p>
+        )}
         {customer.mergedIntoId && (
           <p className="alert alert-warn">
             Merged into <Link href={`/customers/${customer.mergedIntoId}`}>another customer</Link>.
@@ -45,7 +52,7 @@ export function CustomerPanel({ data, currentTicketId }: { data: CustomerPanelDa
         <ul className="identities">
           {identities.map((identity) => (
             <li key={identity.id}>
-              <code>{identity.key}</code>
+              <code>{identity.key}</code> {isUnverifiedKey(identity.key) && <UnverifiedSender />}
             </li>
           ))}
         </ul>
@@ -82,6 +89,7 @@ export function CustomerPanel({ data, currentTicketId }: { data: CustomerPanelDa
               <div className="history-meta">
                 <ChannelBadge channel={m.channel} /> <span className="muted">{formatWhen(m.occurredAt)}</span> <span className={`category category-${m.category}`}>{m.category}</span>
                 {m.promoted && <span className="category category-complaint">promoted</span>}
+                {isUnverifiedKey(m.authorExternalId ?? '') && <UnverifiedSender />}
                 {m.ticketId && m.ticketId !== currentTicketId && (
                   <Link className="small" href={`/queue/${m.ticketId}`}>
                     ticket

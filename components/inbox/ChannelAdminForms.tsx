@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState, useState, useTransition } from 'react';
-import type { CreateApiKeyState, CreateConnectionState, DrillState, ImportState, UpdateConnectionState } from '@/app/(app)/admin/channels/actions';
+import type { CreateApiKeyState, CreateConnectionState, DrillState, UpdateConnectionState } from '@/app/(app)/admin/channels/actions';
 import type { ActionResult } from '@/lib/auth/session';
 
 type Field = { name: string; label: string; generated: boolean };
@@ -28,6 +28,17 @@ function SecretInputs({ fields, set }: { fields: Field[]; set?: Record<string, b
         </label>
       ))}
     </>
+  );
+}
+
+/** The authserv-id of the mail server that receives the organization's email (RFC 8601); its verdict decides who is verified. */
+function ReceivingMailServerInput({ value }: { value?: string | null }) {
+  return (
+    <label className="field">
+      Receiving mail server
+      <span className="small muted">the first word of the Authentication-Results header it writes</span>
+      <input name="receivingMailServer" defaultValue={value ?? ''} maxLength={253} placeholder="mx.example.com" autoComplete="off" />
+    </label>
   );
 }
 
@@ -77,6 +88,7 @@ export function CreateConnectionForm({ action, fieldsByChannel, channelNames, or
       </div>
       <div className="form-row">
         <SecretInputs fields={fieldsByChannel[channel] ?? []} />
+        {channel === 'email' && <ReceivingMailServerInput />}
         <button className="button" type="submit" disabled={pending}>
           {pending ? 'Connecting…' : 'Connect'}
         </button>
@@ -86,12 +98,28 @@ export function CreateConnectionForm({ action, fieldsByChannel, channelNames, or
 }
 
 /** Replaces a connection's secrets (write-only) and switches it on or off. */
-export function UpdateConnectionForm({ action, connectionId, fields, secretsSet, enabled }: { action: Action<UpdateConnectionState>; connectionId: string; fields: Field[]; secretsSet: Record<string, boolean>; enabled: boolean }) {
+export function UpdateConnectionForm({
+  action,
+  connectionId,
+  fields,
+  secretsSet,
+  enabled,
+  receivingMailServer,
+}: {
+  action: Action<UpdateConnectionState>;
+  connectionId: string;
+  fields: Field[];
+  secretsSet: Record<string, boolean>;
+  enabled: boolean;
+  /** Given (null when unset) for email connections only. */
+  receivingMailServer?: string | null;
+}) {
   const [state, formAction, pending] = useActionState(action, null);
   return (
     <form action={formAction} className="form-row" aria-label="Update secrets">
       <input type="hidden" name="connectionId" value={connectionId} />
       <SecretInputs fields={fields} set={secretsSet} />
+      {receivingMailServer !== undefined && <ReceivingMailServerInput value={receivingMailServer} />}
       <label className="field" style={{ flexDirection: 'row', alignItems: 'center' }}>
         <input type="checkbox" name="enabled" defaultChecked={enabled} /> receiving
       </label>
@@ -176,33 +204,6 @@ export function DrillForm({ action, scenarios }: { action: Action<DrillState>; s
         </label>
         <button className="button" type="submit" disabled={pending}>
           {pending ? 'Running…' : 'Run drill'}
-        </button>
-      </div>
-    </form>
-  );
-}
-
-/** Uploads (or pastes) a CSV for an import. */
-export function CsvImportForm({ action, label, columns }: { action: Action<ImportState>; label: string; columns: string }) {
-  const [state, formAction, pending] = useActionState(action, null);
-  return (
-    <form action={formAction} className="stack" aria-label={label}>
-      <Refusal state={state} />
-      {state?.ok && (
-        <div role="status" className="alert alert-ok">
-          {state.data.summary}
-        </div>
-      )}
-      <p className="small muted" style={{ margin: 0 }}>
-        Columns: <code>{columns}</code>. Up to 1 MB here; larger imports go through the batch API.
-      </p>
-      <div className="form-row">
-        <label className="field">
-          CSV file
-          <input name="file" type="file" accept=".csv,text/csv" />
-        </label>
-        <button className="button button-quiet" type="submit" disabled={pending}>
-          {pending ? 'Importing…' : label}
         </button>
       </div>
     </form>

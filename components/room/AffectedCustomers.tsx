@@ -2,7 +2,10 @@
 
 import { useState, useTransition } from 'react';
 import type * as Y from 'yjs';
-import { addByHandAction, addFromTicketsAction, importCsvAction } from '@/app/(app)/crises/actions';
+import { addByHandAction, addFromTicketsAction } from '@/app/(app)/crises/actions';
+import { ActionResultMessage } from '@/components/ui/ActionResultMessage';
+import { uploadCsv } from '@/components/ui/uploadCsv';
+import type { ActionResult } from '@/lib/auth/session';
 import { type AffectedCustomer, customerStates, readCustomers, updateAffectedCustomer } from '@/lib/collab/crisis-doc';
 import { useDocValue } from './useDocValue';
 
@@ -16,19 +19,17 @@ export interface LinkedTicket {
 
 const stateLabels: Record<AffectedCustomer['state'], string> = { to_contact: 'To contact', contacted: 'Contacted', resolved: 'Resolved' };
 
-type Result = { ok: true; data: { added: number; merged: number } } | { ok: false; error: string };
-const describe = (r: Result) =>
-  r.ok ? `${r.data.added} added${r.data.merged ? `, ${r.data.merged} already in the room (contacts merged)` : ''}.` : r.error;
+type Added = { added: number; merged: number };
+const describeAdded = (d: Added) => `${d.added} added${d.merged ? `, ${d.merged} already in the room (contacts merged)` : ''}.`;
 
 /** Affected customers: added from linked tickets, by CSV or by hand (identities resolved on the server); state per customer. */
 export function AffectedCustomers({ doc, crisisId, canEdit, tickets }: { doc: Y.Doc | undefined; crisisId: string; canEdit: boolean; tickets: LinkedTicket[] }) {
   const customers = useDocValue(doc, readCustomers, []);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [result, setResult] = useState<ActionResult<Added> | null>(null);
   const [pending, startTransition] = useTransition();
-  const run = (work: () => Promise<Result>) =>
+  const run = (work: () => Promise<ActionResult<Added>>) =>
     startTransition(async () => {
-      const result = await work();
-      setMessage({ ok: result.ok, text: describe(result) });
+      setResult(await work());
     });
   const counts = customerStates.map((s) => `${customers.filter((c) => c.state === s).length} ${stateLabels[s].toLowerCase()}`).join(' · ');
   return (
@@ -41,11 +42,7 @@ export function AffectedCustomers({ doc, crisisId, canEdit, tickets }: { doc: Y.
           Export CSV
         </a>
       </div>
-      {message && (
-        <div role={message.ok ? 'status' : 'alert'} className={`alert ${message.ok ? 'alert-ok' : 'alert-error'}`}>
-          {message.text}
-        </div>
-      )}
+      <ActionResultMessage state={result} success={describeAdded} />
       <table className="table" aria-label="Affected customers">
         <thead>
           <tr>
@@ -104,7 +101,7 @@ export function AffectedCustomers({ doc, crisisId, canEdit, tickets }: { doc: Y.
         <div className="grid add-customers">
           <TicketPicker tickets={tickets} customers={customers} pending={pending} onAdd={(ids) => run(() => addFromTicketsAction(crisisId, ids))} />
           <ByHand pending={pending} onAdd={(person) => run(() => addByHandAction(crisisId, person))} />
-          <CsvImport pending={pending} onImport={(csv) => run(() => importCsvAction(crisisId, csv))} />
+          <CsvImport pending={pending} onImport={(file) => run(() => uploadCsv<Added>(`/api/crises/${crisisId}/affected-customers`, file))} />
         </div>
       )}
     </div>
@@ -249,7 +246,8 @@ function ByHand({ pending, onAdd }: { pending: boolean; onAdd: (person: Record<s
   );
 }
 
-function CsvImport({ pending, onImport }: { pending: boolean; onImport: (csv: string) => void }) {
+/** Sends the chosen file to the import route as it is, streamed; the room shows the customers when they land. */
+function CsvImport({ pending, onImport }: { pending: boolean; onImport: (file: File) => void }) {
   return (
     <section className="subpanel" aria-label="Import customers from CSV">
       <h3>CSV import</h3>
@@ -262,9 +260,9 @@ function CsvImport({ pending, onImport }: { pending: boolean; onImport: (csv: st
           type="file"
           accept=".csv,text/csv"
           disabled={pending}
-          onChange={async (e) => {
+          onChange={(e) => {
             const file = e.target.files?.[0];
-            if (file) onImport(await file.text());
+            if (file) onImport(file);
             e.target.value = '';
           }}
         />

@@ -41,6 +41,7 @@ export async function customerPanel(db: Db, organizationId: string, customerId: 
         isPublic: mentions.isPublic,
         promoted: mentions.promoted,
         authorHandle: mentions.authorHandle,
+        authorExternalId: mentions.authorExternalId,
       })
       .from(mentions)
       .where(and(eq(mentions.organizationId, organizationId), eq(mentions.customerId, customerId)))

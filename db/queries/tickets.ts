@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, type SQL, sql } fro
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '@/db/client';
 import { type ChannelName, type TicketStatus, crises, customers, members, mentions, tickets, users } from '@/db/schema';
+import { unverifiedSenderPrefix } from '@/lib/channels/types';
 
 /** Queue filters as the page's search params carry them. */
 export interface QueueFilters {
@@ -42,6 +43,8 @@ export interface QueueRow {
   promoted: boolean;
   /** The most impressions any of its posts had. */
   maxImpressions: number | null;
+  /** A message in it came from an email address our mail server did not authenticate. */
+  senderUnverified: boolean;
 }
 
 const assigneeUser = alias(users, 'assignee_user');
@@ -105,6 +108,7 @@ async function selectQueue(db: Db, organizationId: string, where: SQL[], limit: 
       channels: sql<ChannelName[]>`array_agg(distinct ${mentions.channel})`,
       promoted: sql<boolean>`bool_or(${mentions.promoted})`,
       maxImpressions: sql<number | null>`max((${mentions.metrics}->>'impressions')::bigint)`,
+      senderUnverified: sql<boolean>`bool_or(${mentions.authorExternalId} like ${`${unverifiedSenderPrefix}%`})`,
     })
     .from(mentions)
     .where(and(eq(mentions.organizationId, organizationId), inArray(mentions.ticketId, rows.map((r) => r.id))))
@@ -112,7 +116,7 @@ async function selectQueue(db: Db, organizationId: string, where: SQL[], limit: 
   const statsOf = new Map(stats.map((s) => [s.ticketId, s]));
   return rows.map((r) => {
     const stat = statsOf.get(r.id);
-    return { ...r, mentionCount: Number(stat?.n ?? 0), channels: stat?.channels ?? [r.channel], promoted: stat?.promoted ?? false, maxImpressions: stat?.maxImpressions == null ? null : Number(stat.maxImpressions) };
+    return { ...r, mentionCount: Number(stat?.n ?? 0), channels: stat?.channels ?? [r.channel], promoted: stat?.promoted ?? false, maxImpressions: stat?.maxImpressions == null ? null : Number(stat.maxImpressions), senderUnverified: stat?.senderUnverified ?? false };
   });
 }
 

@@ -33,6 +33,11 @@ export const channelConnections = pgTable(
     /** The platform's id of our account (X for_user_id, Facebook page id, Instagram account id, inbound address). */
     externalAccountId: text('external_account_id'),
     secrets: jsonb('secrets').$type<Record<string, string>>().notNull().default({}),
+    /**
+     * Email only: the authserv-id of our receiving mail server (RFC 8601), whose Authentication-Results header is
+     * trusted to say whether the From address is authenticated. Null: no sender is verified.
+     */
+    receivingMailServer: text('receiving_mail_server'),
     enabled: boolean('enabled').notNull().default(true),
     createdAt: createdAt(),
   },

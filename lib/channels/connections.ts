@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { apiKeys, auditLog, channelConnections } from '@/db/schema';
 import { assertCan } from '@/lib/auth/permissions';
+import { simulatorMailServer } from '@/lib/channels/simulate';
 import { Channel, channels } from '@/lib/channels/types';
 import { type Ctx, actorLabel, inTransaction } from '@/lib/context';
 import { DomainError, exhaustiveSwitchError, forbidden, notFound } from '@/lib/errors';
@@ -65,6 +66,8 @@ export interface ConnectionView {
   externalAccountId: string | null;
   enabled: boolean;
   secretsSet: Record<string, boolean>;
+  /** Email only: the authserv-id whose Authentication-Results are trusted; null means no sender is verified. */
+  receivingMailServer: string | null;
   createdAt: Date;
 }
 
@@ -78,6 +81,7 @@ function viewOf(row: typeof channelConnections.$inferSelect): ConnectionView {
     externalAccountId: row.externalAccountId,
     enabled: row.enabled,
     secretsSet: Object.fromEntries(secretFieldsOf(row.channel).map((f) => [f.name, Boolean(row.secrets[f.name])])),
+    receivingMailServer: row.receivingMailServer,
     createdAt: row.createdAt,
   };
 }
@@ -95,12 +99,26 @@ function assertAdmin(ctx: Ctx, permission: 'channels.manage' | 'drill.run' = 'ch
 
 const SecretValue = z.string().trim().max(500);
 
+/** An authserv-id as mail servers write it: a host name ("mx.stormdesk.example"); empty leaves it unset. */
+const ReceivingMailServer = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .refine((v) => v === '' || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(v), 'Write the receiving mail server as a host name, e.g. mx.example.com (the first word of its Authentication-Results header).');
+
+/** Only email connections have a receiving mail server. */
+function receivingMailServerFor(channel: Channel, value: string | undefined): string | null {
+  return channel === 'email' && value ? value : null;
+}
+
 export const CreateConnectionInput = z.object({
   channel: Channel,
   name: z.string().trim().min(1, 'Name the connection (e.g. “@DemoAir on X”).').max(120),
   externalAccountId: z.string().trim().max(200).optional(),
   /** Pasted secrets; empty ones that Stormdesk can generate are generated and shown once. */
   secrets: z.record(z.string(), SecretValue).default({}),
+  receivingMailServer: ReceivingMailServer.optional(),
 });
 export type CreateConnectionInput = z.input<typeof CreateConnectionInput>;
 
@@ -122,7 +140,15 @@ export async function createConnection({ ctx, input }: { ctx: Ctx; input: Create
   const row = await inTransaction(ctx, async ({ db }) => {
     const [created] = await db
       .insert(channelConnections)
-      .values({ organizationId: ctx.organizationId, channel: data.channel, name: data.name, webhookKey: randomBytes(18).toString('base64url'), externalAccountId: data.externalAccountId || null, secrets })
+      .values({
+        organizationId: ctx.organizationId,
+        channel: data.channel,
+        name: data.name,
+        webhookKey: randomBytes(18).toString('base64url'),
+        externalAccountId: data.externalAccountId || null,
+        secrets,
+        receivingMailServer: receivingMailServerFor(data.channel, data.receivingMailServer),
+      })
       .returning();
     await db.insert(auditLog).values({ organizationId: ctx.organizationId, actor: actorLabel(ctx.actor), action: 'connection.create', subject: created!.id, data: { channel: data.channel, name: data.name } });
     return created!;
@@ -135,10 +161,12 @@ export const UpdateConnectionInput = z.object({
   /** Only non-empty values replace a stored secret: the form never shows the old ones. */
   secrets: z.record(z.string(), SecretValue).default({}),
   enabled: z.boolean().optional(),
+  /** Email only; an empty value unsets it (then no sender is verified). Absent keeps the stored one. */
+  receivingMailServer: ReceivingMailServer.optional(),
 });
 export type UpdateConnectionInput = z.input<typeof UpdateConnectionInput>;
 
-/** Replaces secrets (write-only) and switches a connection on or off. */
+/** Replaces secrets (write-only), sets an email connection's receiving mail server, and switches a connection on or off. */
 export async function updateConnection({ ctx, input }: { ctx: Ctx; input: UpdateConnectionInput }): Promise<ConnectionView> {
   assertAdmin(ctx);
   const data = parseInput(UpdateConnectionInput, input);
@@ -148,12 +176,13 @@ export async function updateConnection({ ctx, input }: { ctx: Ctx; input: Update
     const allowed = new Set(secretFieldsOf(row.channel).map((f) => f.name));
     const replaced = Object.entries(data.secrets).filter(([name, value]) => allowed.has(name) && value.trim() !== '');
     const secrets = { ...row.secrets, ...Object.fromEntries(replaced) };
+    const receivingMailServer = data.receivingMailServer === undefined ? row.receivingMailServer : receivingMailServerFor(row.channel, data.receivingMailServer);
     const [updated] = await db
       .update(channelConnections)
-      .set({ secrets, ...(data.enabled !== undefined && { enabled: data.enabled }) })
+      .set({ secrets, receivingMailServer, ...(data.enabled !== undefined && { enabled: data.enabled }) })
       .where(eq(channelConnections.id, row.id))
       .returning();
-    await db.insert(auditLog).values({ organizationId: ctx.organizationId, actor: actorLabel(ctx.actor), action: 'connection.update', subject: row.id, data: { secretsReplaced: replaced.map(([n]) => n), enabled: data.enabled ?? null } });
+    await db.insert(auditLog).values({ organizationId: ctx.organizationId, actor: actorLabel(ctx.actor), action: 'connection.update', subject: row.id, data: { secretsReplaced: replaced.map(([n]) => n), enabled: data.enabled ?? null, receivingMailServer } });
     return viewOf(updated!);
   });
   connectionCache.delete(view.webhookKey);
@@ -211,6 +240,7 @@ export async function ensureSimulatorConnections({ ctx }: { ctx: Ctx }): Promise
             webhookKey: randomBytes(18).toString('base64url'),
             externalAccountId: `sim-${channel}-account`,
             secrets: Object.fromEntries(secretFieldsOf(channel).map((f) => [f.name, newSecret()])),
+            receivingMailServer: receivingMailServerFor(channel, simulatorMailServer),
           })),
         )
         .returning();

@@ -8,9 +8,9 @@ import * as phoneRoute from '@/app/api/ingest/phone/[key]/route';
 import * as simulatorRoute from '@/app/api/ingest/simulator/route';
 import * as xRoute from '@/app/api/ingest/x/[key]/route';
 import type { DatabaseHandle } from '@/db/client';
-import { mentions } from '@/db/schema';
+import { customerIdentities, mentions } from '@/db/schema';
 import { createTestDatabase } from '@/db/testing';
-import { createApiKey, createConnection, ensureSimulatorConnections, type SimulatorConnection } from '@/lib/channels/connections';
+import { createApiKey, createConnection, ensureSimulatorConnections, type SimulatorConnection, updateConnection } from '@/lib/channels/connections';
 import { buildDelivery, type Delivery, type SimulatedMessage } from '@/lib/channels/simulate';
 import type { Channel } from '@/lib/channels/types';
 import { setRuntime } from '@/lib/runtime';
@@ -152,6 +152,44 @@ describe('webhooks: every channel through its own protocol', () => {
     expect(connection.secretsSet).toEqual({ sharedSecret: true });
     const delivery = buildDelivery(message('chat', 'site-1'), { channel: 'chat', webhookPath: connection.webhookPath, externalAccountId: 'site', secrets: generatedSecrets });
     expect((await send(delivery)).status).toBe(200);
+  });
+});
+
+describe('email: the sender is verified by our receiving server before it links to a customer', () => {
+  const lucia = { id: 'lucia', name: 'Lucía Fernández', email: 'lucia.fernandez@gmail.example' };
+  const email = (id: string, extra: Partial<SimulatedMessage> = {}): SimulatedMessage => ({ channel: 'email', id, text: 'Maleta perdida\nMi maleta no llegó, quiero un reembolso.', at, author: lucia, ...extra });
+  const mentionOf = async (id: string) => (await database.db.select().from(mentions).where(and(eq(mentions.organizationId, org.id), eq(mentions.externalId, `<${id}@simulator.stormdesk.example>`))))[0]!;
+
+  it('a forged From arrives but stays out of the real customer’s history; a verified one joins it', async () => {
+    expect((await send(buildDelivery(email('auth-real-1'), sim.email))).status).toBe(200);
+    const real = await mentionOf('auth-real-1');
+    expect(real.authorExternalId).toBe('lucia.fernandez@gmail.example');
+
+    const forged = await send(buildDelivery(email('auth-forged-1', { text: 'Cambio de cuenta\nEnvíen el reembolso a esta otra cuenta.', forgedFrom: true }), sim.email));
+    expect(forged.status).toBe(200);
+    expect(await forged.json()).toEqual({ accepted: 1, duplicates: 0 });
+    const impostor = await mentionOf('auth-forged-1');
+    expect(impostor.authorExternalId).toBe('unverified:lucia.fernandez@gmail.example');
+    expect(impostor.customerId).not.toBe(real.customerId);
+    expect(impostor.ticketId).not.toBe(real.ticketId);
+    const keys = await database.db.select({ key: customerIdentities.key }).from(customerIdentities).where(eq(customerIdentities.customerId, impostor.customerId!));
+    expect(keys.map((k) => k.key)).toEqual(['unverified:lucia.fernandez@gmail.example']);
+
+    expect((await send(buildDelivery(email('auth-real-2'), sim.email))).status).toBe(200);
+    expect((await mentionOf('auth-real-2')).customerId).toBe(real.customerId);
+  });
+
+  it('verifies no sender of a connection until its receiving mail server is set', async () => {
+    const { connection, generatedSecrets } = await createConnection({ ctx: org.as('admin'), input: { channel: 'email', name: 'care@ inbox' } });
+    expect(connection.receivingMailServer).toBeNull();
+    const target = { channel: 'email' as const, webhookPath: connection.webhookPath, externalAccountId: 'care', secrets: generatedSecrets };
+    expect((await send(buildDelivery(email('auth-unset-1'), target))).status).toBe(200);
+    expect((await mentionOf('auth-unset-1')).authorExternalId).toBe('unverified:lucia.fernandez@gmail.example');
+
+    await updateConnection({ ctx: org.as('admin'), input: { connectionId: connection.id, receivingMailServer: 'MX.Simulator.Stormdesk.Example' } });
+    expect((await send(buildDelivery(email('auth-set-1'), target))).status).toBe(200);
+    expect((await mentionOf('auth-set-1')).authorExternalId).toBe('lucia.fernandez@gmail.example');
+    await expect(updateConnection({ ctx: org.as('admin'), input: { connectionId: connection.id, receivingMailServer: 'not a host; dmarc=pass' } })).rejects.toThrow(/host name/);
   });
 });
 

@@ -4,7 +4,7 @@ import { parseChatMessage } from '@/lib/channels/chat/parse';
 import { verifyChatSignature } from '@/lib/channels/chat/verify';
 import { authenticateApiKey, ensureSimulatorConnections, findConnectionByWebhookKey, touchApiKey } from '@/lib/channels/connections';
 import { parseEmail } from '@/lib/channels/email/parse';
-import { verifyEmailRelaySignature } from '@/lib/channels/email/verify';
+import { readSenderAuthentication, verifyEmailRelaySignature, withSenderVerdict } from '@/lib/channels/email/verify';
 import { parseMetaWebhook } from '@/lib/channels/meta/parse';
 import { metaSignatureHeader, verifyMetaSignature, verifySubscription } from '@/lib/channels/meta/verify';
 import { parsePhoneCall } from '@/lib/channels/phone/parse';
@@ -14,7 +14,8 @@ import type { Channel, NormalizedMention } from '@/lib/channels/types';
 import { parseXWebhook } from '@/lib/channels/x/parse';
 import { crcResponse, verifyXSignature, xSignatureHeader } from '@/lib/channels/x/verify';
 import type { Ctx } from '@/lib/context';
-import { DomainError, exhaustiveSwitchError, httpStatus, invalidInput, notFound } from '@/lib/errors';
+import { DomainError, exhaustiveSwitchError, invalidInput, notFound } from '@/lib/errors';
+import { errorResponse, json } from '@/lib/http';
 import { runtime } from '@/lib/runtime';
 import { ingestMentions } from '@/lib/signals/ingest';
 import { importPurchases } from '@/lib/signals/purchases';
@@ -28,18 +29,6 @@ export const maxBatchBytes = 10 * 1024 * 1024;
 /** The webhook endpoints under /api/ingest/<segment>/<key>. */
 export const webhookSegments = ['x', 'meta', 'email', 'phone', 'chat'] as const;
 export type WebhookSegment = (typeof webhookSegments)[number];
-
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
-
-/** Turns a failure into the JSON error response every ingest endpoint gives; unexpected errors are logged and become 500. */
-export function errorResponse(error: unknown): Response {
-  if (error instanceof DomainError) {
-    const problems = (error.details as { problems?: unknown } | undefined)?.problems;
-    return json({ error: error.message, ...(problems !== undefined && { problems }) }, httpStatus(error.code));
-  }
-  console.error('[stormdesk] ingest failed:', error);
-  return json({ error: 'Internal error; nothing was stored. Retry later.' }, 500);
-}
 
 /**
  * Reads the request body once, as bytes, refusing more than `limit` bytes (413) before buffering it all.
@@ -111,6 +100,13 @@ export async function handleWebhookGet(segment: WebhookSegment, request: Request
   }
 }
 
+/** Parses an email and marks its sender verified only when our receiving server (once configured) authenticated the From address. */
+async function parseVerifiedEmail(rawBody: Uint8Array, receivingMailServer: string | null): Promise<NormalizedMention> {
+  const mention = await parseEmail(rawBody);
+  const from = mention.author.email ?? mention.author.externalId;
+  return withSenderVerdict(mention, receivingMailServer ? readSenderAuthentication(rawBody, receivingMailServer, from) : null);
+}
+
 /** POST on a webhook: find the connection, read the body once, verify its signature on the raw bytes, parse, ingest. */
 export async function handleWebhookPost(segment: WebhookSegment, request: Request, key: string, db: Db = runtime().db): Promise<Response> {
   try {
@@ -130,7 +126,7 @@ export async function handleWebhookPost(segment: WebhookSegment, request: Reques
         break;
       case 'email':
         verifyEmailRelaySignature({ rawBody, signature: header(stormdeskSignatureHeader), secret: secret('sharedSecret') });
-        batch = [await parseEmail(rawBody)];
+        batch = [await parseVerifiedEmail(rawBody, connection.receivingMailServer)];
         break;
       case 'phone':
         verifyPhoneSignature({ rawBody, signature: header(stormdeskSignatureHeader), secret: secret('sharedSecret') });

@@ -29,7 +29,7 @@ export const Scenario = z.object({
     .array(z.object({ author: z.string(), externalId: z.string(), amount: z.number().positive(), currency: z.string().length(3), daysAgo: z.number().nonnegative(), description: z.string().default('') }))
     .default([]),
   messages: z
-    .array(z.object({ minute: z.number().nonnegative(), author: z.string(), channel: Channel, text: z.string(), direct: z.boolean().optional(), promoted: z.boolean().optional(), impressions: z.number().int().nonnegative().optional(), lang: z.string().optional() }))
+    .array(z.object({ minute: z.number().nonnegative(), author: z.string(), channel: Channel, text: z.string(), direct: z.boolean().optional(), promoted: z.boolean().optional(), impressions: z.number().int().nonnegative().optional(), lang: z.string().optional(), forgedFrom: z.boolean().optional() }))
     .default([]),
   crowds: z
     .array(
@@ -99,6 +99,7 @@ export function expandScenario(input: Scenario, now: Date, runId: string): { mes
       ...(m.promoted !== undefined && { promoted: m.promoted }),
       ...(m.impressions !== undefined && { impressions: m.impressions }),
       ...(m.lang && { lang: m.lang }),
+      ...(m.forgedFrom && { forgedFrom: true }),
     });
   });
   for (const p of s.purchases) {

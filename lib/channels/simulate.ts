@@ -27,8 +27,21 @@ export const SimulatedMessage = z.object({
   promoted: z.boolean().optional(),
   impressions: z.number().int().nonnegative().optional(),
   lang: z.string().optional(),
+  /** Email only: someone else wrote this From address, so the simulated mail server's verdict fails. */
+  forgedFrom: z.boolean().optional(),
 });
 export type SimulatedMessage = z.input<typeof SimulatedMessage>;
+
+/** The authserv-id the simulated receiving mail server writes; simulator email connections trust it. */
+export const simulatorMailServer = 'mx.simulator.stormdesk.example';
+
+/** The Authentication-Results header the simulated mail server puts on top of a message from `address`. */
+export function simulatedAuthenticationResults(address: string, forged: boolean): string {
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  return forged
+    ? `Authentication-Results: ${simulatorMailServer}; dkim=none; spf=fail smtp.mailfrom=${address}; dmarc=fail header.from=${domain}`
+    : `Authentication-Results: ${simulatorMailServer}; dkim=pass header.d=${domain}; spf=pass smtp.mailfrom=${address}; dmarc=pass header.from=${domain}`;
+}
 
 /** An HTTP request exactly as the platform would send it: path, headers (signed) and body. */
 export interface Delivery {
@@ -123,6 +136,7 @@ export function buildDelivery(input: SimulatedMessage, connection: SimulatorConn
       const [subject, ...rest] = m.text.split('\n');
       const from = m.author.name ? `"${m.author.name.replace(/"/g, '')}" <${address}>` : address;
       const body = [
+        simulatedAuthenticationResults(address, m.forgedFrom ?? false),
         `From: ${from}`,
         `To: care@${connection.externalAccountId}.example`,
         `Subject: =?UTF-8?B?${Buffer.from(subject ?? '', 'utf8').toString('base64')}?=`,

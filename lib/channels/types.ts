@@ -10,6 +10,9 @@ export const mentionKinds = ['post', 'comment', 'direct_message', 'email', 'call
 export const MentionKind = z.enum(mentionKinds);
 export type MentionKind = z.infer<typeof MentionKind>;
 
+/** Prefix of the author id and identity key of a sender whose address nobody vouched for (`unverified:a@b.example`). */
+export const unverifiedSenderPrefix = 'unverified:';
+
 /** The person who wrote a mention, as the channel knows them. */
 export type MentionAuthor = {
   /** The platform's stable id for the author (X user id, Meta scoped id, email address, E.164 phone, chat visitor id). */
@@ -23,6 +26,11 @@ export type MentionAuthor = {
   phone?: string;
   followers?: number;
   accountCreatedAt?: Date;
+  /**
+   * Whether the channel proved the author owns the address: set by the email adapter from our receiving server's
+   * verdict. `false` keys the author as `unverified:<email>`, apart from the customer who really owns it.
+   */
+  verified?: boolean;
 };
 
 export type MentionMetrics = {

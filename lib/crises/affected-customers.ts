@@ -6,7 +6,8 @@ import { assertCan } from '@/lib/auth/permissions';
 import { type AffectedCustomerCandidate, type Contact, crisisDocumentName, upsertAffectedCustomers } from '@/lib/collab/crisis-doc';
 import { changeDocument } from '@/lib/collab/server-edit';
 import type { Ctx } from '@/lib/context';
-import { conflict, invalidInput, notFound } from '@/lib/errors';
+import { type CsvInput, csvRecordsOf, withoutBlankRecords } from '@/lib/csv';
+import { DomainError, conflict, invalidInput, notFound } from '@/lib/errors';
 import { emailKey, handleKey, phoneKey } from '@/lib/signals/identity';
 import { parseInput } from '@/lib/validation';
 
@@ -213,39 +214,6 @@ export async function addAffectedCustomers({ ctx, input }: { ctx: Ctx; input: Ad
   return addCandidates(ctx, crisis.id, crisis.currency, by, candidates);
 }
 
-/** Parses CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF) into rows of fields. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"' && field === '') quoted = true;
-    else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i += 1;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += char;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((f) => f.trim() !== ''));
-}
-
 const csvColumns: Record<string, keyof AffectedCustomerByHand> = {
   name: 'name',
   email: 'email',
@@ -261,9 +229,13 @@ const csvColumns: Record<string, keyof AffectedCustomerByHand> = {
 
 export const ImportAffectedCustomersInput = z.object({
   crisisId: z.string().uuid(),
-  csv: z.string().max(2_000_000, 'The CSV is larger than 2 MB; split it.'),
+  /** The CSV text, or its records as read from an upload stream. */
+  csv: z.custom<CsvInput>((v) => typeof v === 'string' || Array.isArray(v), 'expected CSV text'),
 });
 export type ImportAffectedCustomersInput = z.input<typeof ImportAffectedCustomersInput>;
+
+/** Most customers one import adds (one room update). */
+const maxImportedCustomers = 5_000;
 
 /**
  * Imports affected customers from CSV with a header row (name, email, phone, x, instagram, facebook, what_happened).
@@ -272,20 +244,27 @@ export type ImportAffectedCustomersInput = z.input<typeof ImportAffectedCustomer
 export async function importAffectedCustomersCsv({ ctx, input }: { ctx: Ctx; input: ImportAffectedCustomersInput }): Promise<AddResult> {
   editor(ctx);
   const data = parseInput(ImportAffectedCustomersInput, input);
-  const [header, ...lines] = parseCsv(data.csv);
+  const [header, ...records] = csvRecordsOf(data.csv);
   if (!header) throw invalidInput('The CSV is empty.');
-  const columns = header.map((h) => csvColumns[h.trim().toLowerCase()]);
+  const headings = header.cells.map((h) => h.trim().toLowerCase());
+  const columns = headings.map((h) => csvColumns[h]);
   if (!columns.includes('name')) throw invalidInput('The CSV needs a header row with a “name” column (and email, phone, x, instagram, facebook, what_happened).');
+  const lines = withoutBlankRecords(records);
   if (lines.length === 0) throw invalidInput('The CSV has a header but no customers.');
+  if (lines.length > maxImportedCustomers) throw new DomainError('TOO_LARGE', `The CSV has ${lines.length.toLocaleString('en-US')} customers; the limit is ${maxImportedCustomers.toLocaleString('en-US')} per import. Split the file.`);
   const problems: string[] = [];
-  const people: AffectedCustomerByHand[] = lines.map((line, index) => {
+  const people: AffectedCustomerByHand[] = lines.map(({ line, cells }) => {
     const person: Record<string, string> = {};
     columns.forEach((column, i) => {
-      const value = line[i]?.trim();
+      const value = cells[i]?.trim();
       if (column && value) person[column] = value;
     });
     const check = AffectedCustomerByHand.safeParse(person);
-    if (!check.success) problems.push(`line ${index + 2}: ${check.error.issues.map((issue) => issue.message).join('; ')}`);
+    if (!check.success) {
+      // Name the column as the file spells it, where the problem belongs to one.
+      const columnOf = (field: unknown) => headings[columns.indexOf(field as keyof AffectedCustomerByHand)];
+      problems.push(`line ${line}: ${check.error.issues.map((issue) => (columnOf(issue.path[0]) ? `${columnOf(issue.path[0])}: ${issue.message}` : issue.message)).join('; ')}`);
+    }
     return person as AffectedCustomerByHand;
   });
   if (problems.length > 0) throw invalidInput(`Nothing was imported. ${problems.slice(0, 5).join(' — ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`);

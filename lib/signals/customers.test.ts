@@ -43,9 +43,9 @@ describe('purchases', () => {
 
   it('rejects the whole import, naming the bad rows, and stores nothing', async () => {
     const csv = 'customer_email,external_id,amount,currency,purchased_at\na@example.com,ord-9,12.345,USD,2026-01-01\n,ord-10,5,USD,2026-01-01\n';
-    const error = await importPurchases({ ctx: org.as('agent'), input: { purchases: parsePurchasesCsv(csv) } }).catch((e: unknown) => e);
+    const error = await (async () => importPurchases({ ctx: org.as('agent'), input: { purchases: parsePurchasesCsv(csv) } }))().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
-    expect((error as DomainError).message).toMatch(/item 1, amount: expected an amount like 129.99; item 2, customerEmail: a purchase needs/);
+    expect((error as DomainError).message).toMatch(/2 of 2 rows are invalid. line 2, amount: expected an amount like 129.99; line 3, customer_email: a purchase needs/);
     expect(await database.db.select().from(purchases).where(eq(purchases.externalId, 'ord-9'))).toHaveLength(0);
   });
 
@@ -99,6 +99,24 @@ describe('merge and split', () => {
     expect(await customerOf('<m2@example.com>')).toBe(wrongly);
     const [split] = await database.db.select().from(customers).where(eq(customers.id, result.newCustomerId));
     expect(split).toMatchObject({ displayName: 'Lucía on X', followers: 5_000 });
+  });
+
+  it('an unverified sender stays apart from the address’s owner, and a merge drops its key instead of adopting it', async () => {
+    const forged = (id: string): NormalizedMention => ({ ...email(id, 'unverified:owner@example.com'), author: { externalId: 'unverified:owner@example.com', email: 'owner@example.com', verified: false } });
+    await ingestMentions({ ctx: system, input: { mentions: [email('<o1@example.com>', 'owner@example.com'), forged('<f1@attacker.example>')] } });
+    const owner = await customerOf('<o1@example.com>');
+    const impostor = await customerOf('<f1@attacker.example>');
+    expect(impostor).not.toBe(owner);
+
+    // An agent judged the message genuine and merged it in: the mention moves, the unverified key does not.
+    const result = await mergeCustomers({ ctx: org.as('agent'), input: { survivorId: owner, mergedId: impostor } });
+    expect(result.moved).toMatchObject({ identities: 0, mentions: 1 });
+    const keys = await database.db.select({ key: customerIdentities.key }).from(customerIdentities).where(eq(customerIdentities.organizationId, org.id));
+    expect(keys.map((k) => k.key)).not.toContain('unverified:owner@example.com');
+
+    // The next forged email from that address is a stranger again, not the owner.
+    await ingestMentions({ ctx: system, input: { mentions: [forged('<f2@attacker.example>')] } });
+    expect(await customerOf('<f2@attacker.example>')).not.toBe(owner);
   });
 
   it('split refuses to take every identity, and observers cannot split', async () => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { auditLog, customerIdentities, customers, mentions, purchases, tickets } from '@/db/schema';
 import { assertCan } from '@/lib/auth/permissions';
-import type { Channel } from '@/lib/channels/types';
+import { type Channel, unverifiedSenderPrefix } from '@/lib/channels/types';
 import { type Ctx, actorLabel, inTransaction } from '@/lib/context';
 import { conflict, forbidden, invalidInput, notFound } from '@/lib/errors';
 import { publish } from '@/lib/events';
@@ -43,7 +43,8 @@ export type MergeCustomersInput = z.input<typeof MergeCustomersInput>;
 
 /**
  * Merges two records of one person: identities, mentions, tickets and purchases move to the survivor, whose totals
- * are recomputed; the other record points at the survivor so old links still lead somewhere. Audited.
+ * are recomputed; the other record points at the survivor so old links still lead somewhere. Unverified senders'
+ * keys (`unverified:…`) are dropped from both, never merged: an agent vouches for these messages, not for the address. Audited.
  */
 export async function mergeCustomers({ ctx, input }: { ctx: Ctx; input: MergeCustomersInput }): Promise<{ survivorId: string; moved: { identities: number; mentions: number; tickets: number; purchases: number } }> {
   assertManager(ctx);
@@ -53,6 +54,13 @@ export async function mergeCustomers({ ctx, input }: { ctx: Ctx; input: MergeCus
     const survivor = await loadLive(db, ctx.organizationId, data.survivorId, 'customer to keep');
     const merged = await loadLive(db, ctx.organizationId, data.mergedId, 'customer to merge');
     const org = ctx.organizationId;
+    // An unverified sender's key stays with nobody: kept, it would file the next forged email under this person.
+    const droppedUnverified = (
+      await db
+        .delete(customerIdentities)
+        .where(and(eq(customerIdentities.organizationId, org), inArray(customerIdentities.customerId, [survivor.id, merged.id]), like(customerIdentities.key, `${unverifiedSenderPrefix}%`)))
+        .returning({ id: customerIdentities.id })
+    ).length;
     const moved = {
       identities: (await db.update(customerIdentities).set({ customerId: survivor.id }).where(and(eq(customerIdentities.organizationId, org), eq(customerIdentities.customerId, merged.id))).returning({ id: customerIdentities.id })).length,
       mentions: (await db.update(mentions).set({ customerId: survivor.id }).where(and(eq(mentions.organizationId, org), eq(mentions.customerId, merged.id))).returning({ id: mentions.id })).length,
@@ -80,7 +88,7 @@ export async function mergeCustomers({ ctx, input }: { ctx: Ctx; input: MergeCus
       .update(customers)
       .set({ followers: sql`greatest(${customers.followers}, ${Math.max(survivor.followers, merged.followers)})` })
       .where(eq(customers.id, survivor.id));
-    await db.insert(auditLog).values({ organizationId: org, actor: actorLabel(ctx.actor), action: 'customer.merge', subject: survivor.id, data: { mergedId: merged.id, mergedName: merged.displayName, moved } });
+    await db.insert(auditLog).values({ organizationId: org, actor: actorLabel(ctx.actor), action: 'customer.merge', subject: survivor.id, data: { mergedId: merged.id, mergedName: merged.displayName, moved, droppedUnverified } });
     return { survivorId: survivor.id, moved };
   });
   publish('live.changed', { organizationId: ctx.organizationId, topic: 'queue' });

@@ -1,5 +1,5 @@
 import { exhaustiveSwitchError } from '@/lib/errors';
-import type { Channel, NormalizedMention } from '@/lib/channels/types';
+import { type Channel, type NormalizedMention, unverifiedSenderPrefix } from '@/lib/channels/types';
 import { toE164 } from '@/lib/channels/e164';
 
 /** Lowercased, trimmed email without "mailto:", or undefined when it is not an address. Dots and +tags are kept: they may be different people. */
@@ -51,12 +51,26 @@ export function accountKey(channel: Channel, externalId: string): string | undef
   return clean ? `${channel}:id:${clean}` : undefined;
 }
 
+/** `unverified:name@example.com`: an address an email claimed but nobody vouched for; it links to nothing else. */
+export function unverifiedKey(email: string): string | undefined {
+  const clean = normalizeEmail(email);
+  return clean ? `${unverifiedSenderPrefix}${clean}` : undefined;
+}
+
+/** Whether an identity key (or a stored author id) is an unverified sender's, which must never join or merge into another customer. */
+export const isUnverifiedKey = (key: string) => key.startsWith(unverifiedSenderPrefix);
+
 /**
  * The keys that link a mention's author to one customer across channels: account id, handle, email, phone.
- * Two mentions sharing any key are the same person.
+ * Two mentions sharing any key are the same person. An unverified sender gets one key of its own, whatever else it claims.
  */
 export function identityKeysOf(mention: Pick<NormalizedMention, 'channel' | 'author'>, options: { defaultCallingCode?: string } = {}): string[] {
   const { channel, author } = mention;
+  if (author.verified === false || isUnverifiedKey(author.externalId)) {
+    const claimed = (author.email ?? author.externalId).trim().replace(/^unverified:/, '');
+    // An address that does not even parse still gets a key of its own, never a shared one.
+    return [unverifiedKey(claimed) ?? `${unverifiedSenderPrefix}${claimed.toLowerCase()}`];
+  }
   const keys: (string | undefined)[] = [];
   const handle = author.handle ? normalizeHandle(channel, author.handle) : undefined;
   const email = author.email ? normalizeEmail(author.email) : undefined;

@@ -81,6 +81,17 @@ describe('scorePriority', () => {
     expect(suspect.breakdown.find((b) => b.factor === 'agitator')?.reason).toContain('Possibly an agitator');
   });
 
+  it('gives an unverified sender no credit for the claimed customer’s value or earlier contacts', () => {
+    const claims: Partial<PriorityInput> = { channel: 'email', lifetimeValue: 4_000, earlierContacts: [{ channel: 'x', occurredAt: hoursBefore(2) }] };
+    const verified = scorePriority(tweetInput(complaint, claims));
+    const unverified = scorePriority(tweetInput(complaint, { ...claims, senderVerified: false }));
+    expect(unverified.score).toBeLessThan(verified.score);
+    for (const factor of ['customer_value', 'cross_channel']) {
+      expect(unverified.breakdown.find((b) => b.factor === factor)).toEqual({ factor, points: 0, reason: 'Sender not verified: the address may belong to someone else.' });
+    }
+    expect(unverified.breakdown.find((b) => b.factor === 'content')).toEqual(verified.breakdown.find((b) => b.factor === 'content'));
+  });
+
   it('follows the organization’s weights', () => {
     const reachOnly = PriorityWeights.parse({ ...defaultPriorityWeights, content: 0, customerValue: 0, crossChannel: 0, amplification: 0, agitator: 0, reach: 100 });
     expect(scorePriority(tweetInput(complaint, { followers: 1_000_000 }), reachOnly).score).toBe(100);

@@ -55,6 +55,11 @@ export const PriorityInput = z.object({
   /** The customer's earlier mentions on any channel; only the 24 hours before this one count. */
   earlierContacts: z.array(z.object({ channel: Channel, occurredAt: z.date() })).default([]),
   agitator: AgitatorAssessment.optional(),
+  /**
+   * False when the channel could not prove the author owns the address they wrote from (a forged email From):
+   * the customer's value and earlier contacts are then someone else's claim and earn nothing.
+   */
+  senderVerified: z.boolean().optional(),
 });
 // Callers may omit the defaulted fields, so the exported type is the schema's input.
 export type PriorityInput = z.input<typeof PriorityInput>;
@@ -132,7 +137,10 @@ function contentPart(p: Parsed): Part {
   return { fraction: Math.min(1, base + 0.3 * negativity + 0.1 * urgentWords), reason: `${label} with ${tone} (sentiment ${p.sentiment.toFixed(2)})${words}.` };
 }
 
+const unverifiedSender = 'Sender not verified: the address may belong to someone else.';
+
 function customerValuePart(p: Parsed, w: PriorityWeights): Part {
+  if (p.senderVerified === false) return { fraction: 0, reason: unverifiedSender };
   if (p.lifetimeValue === undefined || p.lifetimeValue === 0) return { fraction: 0, reason: p.lifetimeValue === 0 ? 'No purchases on record.' : 'Lifetime value unknown.' };
   const fraction = Math.min(1, Math.log10(1 + p.lifetimeValue) / Math.log10(1 + w.lifetimeValueForFullPoints));
   return { fraction, reason: `Lifetime value ${formatCount(p.lifetimeValue)} (full points from ${formatCount(w.lifetimeValueForFullPoints)}).` };
@@ -146,6 +154,7 @@ function reachPart(p: Parsed, w: PriorityWeights): Part {
 }
 
 function crossChannelPart(p: Parsed): Part {
+  if (p.senderVerified === false) return { fraction: 0, reason: unverifiedSender };
   const now = p.occurredAt.getTime();
   const recent = p.earlierContacts.filter((c) => c.occurredAt.getTime() < now && now - c.occurredAt.getTime() <= 24 * hour);
   const elsewhere = recent.filter((c) => c.channel !== p.channel).sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime());

@@ -3,10 +3,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditLog, customerIdentities, customers, purchases } from '@/db/schema';
 import { assertCan } from '@/lib/auth/permissions';
-import { parseCsv } from '@/lib/channels/batch/csv';
 import { Channel } from '@/lib/channels/types';
 import { IsoTimestamp } from '@/lib/channels/validate';
 import { type Ctx, actorLabel, inTransaction } from '@/lib/context';
+import { type CsvInput, csvRecordsOf, withoutBlankRecords } from '@/lib/csv';
 import { DomainError, forbidden, invalidInput } from '@/lib/errors';
 import { publish } from '@/lib/events';
 import { emailKey, handleKey, phoneKey } from '@/lib/signals/identity';
@@ -33,37 +33,68 @@ export type PurchaseRecord = z.input<typeof PurchaseRecord>;
 
 const maxPurchases = 20_000;
 
-/** Reads a purchases CSV (customer_email, customer_handle, handle_channel, customer_phone, customer_name, external_id, amount, currency, purchased_at, description) into records. */
-export function parsePurchasesCsv(text: string): PurchaseRecord[] {
-  const [header, ...rows] = parseCsv(text);
+/** The columns of a purchases CSV, in the order the import form lists them. */
+export const purchaseColumns = ['customer_email', 'customer_handle', 'handle_channel', 'customer_phone', 'customer_name', 'external_id', 'amount', 'currency', 'purchased_at', 'description'] as const;
+type PurchaseColumn = (typeof purchaseColumns)[number];
+const columnOfField: Record<string, PurchaseColumn> = {
+  customerEmail: 'customer_email',
+  customerHandle: 'customer_handle',
+  handleChannel: 'handle_channel',
+  customerPhone: 'customer_phone',
+  customerName: 'customer_name',
+  externalId: 'external_id',
+  amount: 'amount',
+  currency: 'currency',
+  purchasedAt: 'purchased_at',
+  description: 'description',
+};
+
+/**
+ * Reads a purchases CSV (text, or records read from an upload) with a header row naming its columns (customer_email,
+ * customer_handle, handle_channel, customer_phone, customer_name, external_id, amount, currency, purchased_at,
+ * description) into records; all or nothing: any bad row rejects the file, naming the line and column of each problem.
+ */
+export function parsePurchasesCsv(input: CsvInput): PurchaseRecord[] {
+  const [header, ...records] = csvRecordsOf(input);
   if (!header) throw invalidInput('CSV is empty: expected a header row naming the columns.');
-  const columns = header.map((h) => h.trim().toLowerCase());
-  const known = ['customer_email', 'customer_handle', 'handle_channel', 'customer_phone', 'customer_name', 'external_id', 'amount', 'currency', 'purchased_at', 'description'];
+  const columns = header.cells.map((h) => h.trim().toLowerCase());
+  const known: readonly string[] = purchaseColumns;
   const unknown = columns.filter((c) => !known.includes(c));
   const missing = ['external_id', 'amount', 'currency', 'purchased_at'].filter((c) => !columns.includes(c));
   if (unknown.length || missing.length) {
     throw invalidInput(`CSV header is invalid: ${[missing.length ? `missing column(s) ${missing.join(', ')}` : '', unknown.length ? `unknown column(s) ${unknown.join(', ')}` : ''].filter(Boolean).join('; ')}. Known columns: ${known.join(', ')}.`);
   }
-  return rows
-    .filter((cells) => cells.some((c) => c.trim() !== ''))
-    .map((cells) => {
-      const get = (name: string) => {
-        const v = cells[columns.indexOf(name)]?.trim();
-        return v ? v : undefined;
-      };
-      return {
-        customerEmail: get('customer_email'),
-        customerHandle: get('customer_handle'),
-        handleChannel: (get('handle_channel') ?? 'x') as Channel,
-        customerPhone: get('customer_phone'),
-        customerName: get('customer_name'),
-        externalId: get('external_id') ?? '',
-        amount: get('amount') ?? '',
-        currency: get('currency') ?? '',
-        purchasedAt: get('purchased_at') ?? '',
-        description: get('description'),
-      };
-    });
+  const rows = withoutBlankRecords(records);
+  if (rows.length > maxPurchases) throw new DomainError('TOO_LARGE', `CSV has ${rows.length.toLocaleString('en-US')} purchases; the limit is ${maxPurchases.toLocaleString('en-US')} per import. Split the file.`);
+  const problems: { line: number; column: string; message: string }[] = [];
+  const purchasesRead = rows.map(({ line, cells }) => {
+    const get = (name: PurchaseColumn) => {
+      const v = cells[columns.indexOf(name)]?.trim();
+      return v ? v : undefined;
+    };
+    if (cells.length !== columns.length) problems.push({ line, column: '', message: `has ${cells.length} fields, the header has ${columns.length} (an unquoted comma?)` });
+    const record = {
+      customerEmail: get('customer_email'),
+      customerHandle: get('customer_handle'),
+      handleChannel: (get('handle_channel') ?? 'x') as Channel,
+      customerPhone: get('customer_phone'),
+      customerName: get('customer_name'),
+      externalId: get('external_id') ?? '',
+      amount: get('amount') ?? '',
+      currency: get('currency') ?? '',
+      purchasedAt: get('purchased_at') ?? '',
+      description: get('description'),
+    };
+    const check = PurchaseRecord.safeParse(record);
+    if (!check.success) for (const issue of check.error.issues) problems.push({ line, column: columnOfField[String(issue.path[0])] ?? '', message: issue.message });
+    return record;
+  });
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 10).map((p) => `line ${p.line}${p.column ? `, ${p.column}` : ''}: ${p.message}`);
+    const badRows = new Set(problems.map((p) => p.line)).size;
+    throw invalidInput(`CSV rejected, nothing was stored: ${badRows.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} rows are invalid. ${shown.join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more problems` : ''}`, { problems });
+  }
+  return purchasesRead;
 }
 
 /**

@@ -2,12 +2,14 @@ import { Scenario } from '@/lib/channels/scenarios';
 import airlineAttack from './airline-attack.json';
 import background from './background.json';
 import discountStorm from './discount-storm.json';
+import forgedEmail from './forged-email.json';
 
 /** Every drill scenario by name, checked against the schema; the files beside this one are the data. */
 export const scenarios: Record<string, Scenario> = {
   background: Scenario.parse(background),
   'airline-attack': Scenario.parse(airlineAttack),
   'discount-storm': Scenario.parse(discountStorm),
+  'forged-email': Scenario.parse(forgedEmail),
 };
 
 /** Names, for help texts and the admin's drill menu. */

@@ -2,7 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { type ActionResult, runAsMember } from '@/lib/auth/session';
-import { addAffectedCustomers, addAffectedCustomersFromTickets, importAffectedCustomersCsv } from '@/lib/crises/affected-customers';
+import { addAffectedCustomers, addAffectedCustomersFromTickets } from '@/lib/crises/affected-customers';
 import { approveCompensation, markCompensationPaid } from '@/lib/crises/compensation';
 import { changeCrisisStatus, setCrisisBudget } from '@/lib/crises/lifecycle';
 import { openCrisisByHand } from '@/lib/crises/open-by-hand';
@@ -55,11 +55,6 @@ export async function addFromTicketsAction(crisisId: string, ticketIds: string[]
 /** Adds one customer typed in by hand. */
 export async function addByHandAction(crisisId: string, customer: Record<string, string>) {
   return runAsMember((ctx) => addAffectedCustomers({ ctx, input: { crisisId, customers: [customer as never] } }));
-}
-
-/** Imports affected customers from CSV text. */
-export async function importCsvAction(crisisId: string, csv: string) {
-  return runAsMember((ctx) => importAffectedCustomersCsv({ ctx, input: { crisisId, csv } }));
 }
 
 /** Sets the crisis's compensation budget (in major units as typed). */

@@ -1,8 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatMoney, formatWhen } from '@/components/inbox/labels';
+import { CsvImportForm } from '@/components/ui/CsvImportForm';
 import { searchCustomers } from '@/db/queries/customers';
+import { can } from '@/lib/auth/permissions';
 import { memberCtx, requireMember } from '@/lib/auth/session';
+import { purchaseColumns } from '@/lib/signals/purchases';
 import { formatCount } from '@/lib/signals/format';
 import '@/components/inbox/inbox.css';
 
@@ -59,6 +62,13 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
           </tbody>
         </table>
       </section>
+      {can(member.role, 'customers.manage') && (
+        <section className="panel">
+          <h2>Purchases</h2>
+          <p className="small muted">Purchase history gives lifetime value, which weighs in priority. Each purchase links to the customer its email, handle or phone identifies.</p>
+          <CsvImportForm url="/api/imports/purchases" label="Import purchases" columns={purchaseColumns.join(', ')} />
+        </section>
+      )}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { formatMoney, renderTime } from '@/components/inbox/labels';
 import { PriorityReasons, PriorityScore } from '@/components/inbox/PriorityBreakdown';
 import { QueueFilterBar } from '@/components/inbox/QueueFilterBar';
 import { SlaTimer } from '@/components/inbox/SlaTimer';
+import { UnverifiedSender } from '@/components/inbox/UnverifiedSender';
 import { LiveRefresh } from '@/components/live/LiveRefresh';
 import { listMembers } from '@/db/queries/members';
 import { type QueueFilters, listCrisesForFilter, listQueue, queueCounts } from '@/db/queries/tickets';
@@ -84,6 +85,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Search
                         <ChannelBadge key={c} channel={c} />
                       ))}
                       <span data-testid="customer-name">{row.customerName}</span>
+                      {row.senderUnverified && <UnverifiedSender />}
                       {row.customerFollowers > 0 && <span className="muted">{formatCount(row.customerFollowers)} followers</span>}
                       {row.customerLifetimeValueCents > 0 && <span className="muted">LTV {formatMoney(row.customerLifetimeValueCents, row.customerCurrency)}</span>}
                       {(row.promoted || (row.maxImpressions ?? 0) >= 100_000) && (

@@ -1,41 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv, parseMentionsCsv } from '@/lib/channels/batch/csv';
+import { maxCsvMentions, parseMentionsCsv } from '@/lib/channels/batch/csv';
 import { caught } from '@/lib/channels/testing';
-
-describe('parseCsv (RFC 4180)', () => {
-  it('splits plain records with CRLF or LF line ends', () => {
-    expect(parseCsv('a,b,c\r\n1,2,3\r\n')).toEqual([
-      ['a', 'b', 'c'],
-      ['1', '2', '3'],
-    ]);
-    expect(parseCsv('a,b\n1,2')).toEqual([
-      ['a', 'b'],
-      ['1', '2'],
-    ]);
-  });
-
-  it('keeps commas, line breaks and doubled quotes inside quoted fields', () => {
-    const text = 'id,text\r\n1,"Late, again.\r\nSecond line with ""quotes"""\r\n2,""\r\n';
-    expect(parseCsv(text)).toEqual([
-      ['id', 'text'],
-      ['1', 'Late, again.\r\nSecond line with "quotes"'],
-      ['2', ''],
-    ]);
-  });
-
-  it('keeps empty fields, including a trailing one', () => {
-    expect(parseCsv('a,,c,\n')).toEqual([['a', '', 'c', '']]);
-  });
-
-  it('strips a UTF-8 byte order mark from the first header', () => {
-    expect(parseCsv('\uFEFFchannel,text\nx,hi')[0]).toEqual(['channel', 'text']);
-  });
-
-  it('reports an unterminated quote and text after a closing quote with line numbers', () => {
-    expect(caught(() => parseCsv('a,b\n1,"open\nstill open')).message).toContain('starting on line 2 is never closed');
-    expect(caught(() => parseCsv('a,b\n1,"x"y')).message).toContain('line 2');
-  });
-});
 
 const header = 'channel,external_id,occurred_at,author_handle,author_email,author_phone,author_followers,text';
 
@@ -79,12 +44,25 @@ describe('parseMentionsCsv', () => {
       'x,6,2024-03-05T09:12:00Z,ok_user,,,,"unquoted, comma",extra',
     ].join('\n');
     const error = caught(() => parseMentionsCsv(csv));
-    expect(error.message).toContain('5 of 6 items are invalid');
+    expect(error.message).toContain('5 of 6 rows are invalid');
     expect(error.message).toContain('row 3, occurred_at');
     expect(error.message).toContain('row 5, channel');
     expect(error.message).toContain('row 6, author_followers: expected a whole number, got "lots"');
     expect(error.message).toContain('row 7, author_handle/author_email/author_phone');
     expect(error.message).toContain('row 8: has 9 fields, the header has 8');
+  });
+
+  it('names the line as well as the row when a quoted text spans lines', () => {
+    const csv = [header, 'x,1,2024-03-05T09:12:00Z,ok_user,,,,"first line', 'second line"', 'x,2,soon,ok_user,,,,bad date'].join('\n');
+    const error = caught(() => parseMentionsCsv(csv));
+    expect(error.message).toContain('row 3 (line 4), occurred_at');
+    expect(error.details).toMatchObject({ problems: [{ row: 3, line: 4, column: 'occurred_at' }] });
+  });
+
+  it('takes up to 20,000 rows and refuses more', () => {
+    const rows = (n: number) => [header, ...Array.from({ length: n }, (_, i) => `x,${i},2024-03-05T09:12:00Z,user_${i},,,,hi`)].join('\n');
+    expect(parseMentionsCsv(rows(maxCsvMentions))).toHaveLength(20_000);
+    expect(caught(() => parseMentionsCsv(rows(maxCsvMentions + 1))).code).toBe('TOO_LARGE');
   });
 
   it('refuses an empty file', () => {

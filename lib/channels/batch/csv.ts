@@ -1,69 +1,10 @@
 import { DomainError, invalidInput } from '@/lib/errors';
 import type { NormalizedMention } from '@/lib/channels/types';
-import { batchRejected, checkBatchItems, maxBatchItems, type BatchOptions, type BatchProblem } from '@/lib/channels/batch/parse';
+import { checkBatchItems, type BatchOptions, type BatchProblem } from '@/lib/channels/batch/parse';
+import { type CsvInput, csvRecordsOf } from '@/lib/csv';
 
-/**
- * Splits CSV text into records (RFC 4180): comma-separated, fields optionally in double quotes, where a quoted
- * field may hold commas, line breaks and doubled quotes (""). Accepts CRLF, LF or CR line ends and a UTF-8 BOM.
- */
-export function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  let afterQuote = false;
-  let line = 1;
-  let quoteLine = 1;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-
-  const endField = () => {
-    record.push(field);
-    field = '';
-    afterQuote = false;
-  };
-  const endRecord = () => {
-    endField();
-    records.push(record);
-    record = [];
-  };
-
-  for (; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else {
-          quoted = false;
-          afterQuote = true;
-        }
-      } else {
-        if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) line++;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch === ',') endField();
-    else if (ch === '\r' || ch === '\n') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-    } else if (afterQuote) {
-      throw invalidInput(`CSV is invalid: line ${line}: unexpected ${JSON.stringify(ch)} after a closing quote; a quote inside a quoted field is written twice ("").`);
-    } else if (ch === '"' && field === '') {
-      quoted = true;
-      quoteLine = line;
-    } else {
-      // A stray quote inside an unquoted field is kept literally, as spreadsheets do.
-      field += ch;
-    }
-  }
-  if (quoted) throw invalidInput(`CSV is invalid: the quoted field starting on line ${quoteLine} is never closed.`);
-  // A final line break ends the last record; it does not start an empty one.
-  if (field !== '' || record.length > 0 || afterQuote) endRecord();
-  return records;
-}
+/** Most mentions one CSV import takes: one ingest transaction. */
+export const maxCsvMentions = 20_000;
 
 /** The CSV import's columns; the first four are required, and each row needs one author identity. */
 export const csvColumns = [
@@ -114,14 +55,13 @@ const columnOfPath: Record<string, string> = {
 };
 
 /**
- * Reads a CSV export of mentions (header row first, columns in any order) and returns its mentions,
- * or rejects the whole file naming the row and column of every problem. Row 1 is the header.
+ * Reads a CSV export of mentions (header row first, columns in any order; text or records read from an upload) and
+ * returns its mentions, or rejects the whole file naming the row, line and column of every problem. Row 1 is the header.
  */
-export function parseMentionsCsv(text: string, options: BatchOptions = {}): NormalizedMention[] {
-  const records = parseCsv(text);
-  const [headerRecord, ...rest] = records;
+export function parseMentionsCsv(input: CsvInput, options: BatchOptions = {}): NormalizedMention[] {
+  const [headerRecord, ...rest] = csvRecordsOf(input);
   if (!headerRecord) throw invalidInput('CSV is empty: expected a header row naming the columns.');
-  const header = headerRecord.map((h) => h.trim().toLowerCase());
+  const header = headerRecord.cells.map((h) => h.trim().toLowerCase());
 
   const known = new Set<string>(csvColumns);
   const unknown = header.filter((h) => !known.has(h));
@@ -135,8 +75,8 @@ export function parseMentionsCsv(text: string, options: BatchOptions = {}): Norm
   if (headerProblems.length) throw invalidInput(`CSV header is invalid: ${headerProblems.join('; ')}. Known columns: ${csvColumns.join(', ')}.`);
 
   // Row numbers count the header as row 1 and include blank rows, so they match what a spreadsheet shows.
-  const rows = rest.map((cells, i) => ({ rowNumber: i + 2, cells })).filter((r) => r.cells.some((c) => c.trim() !== ''));
-  if (rows.length > maxBatchItems) throw new DomainError('TOO_LARGE', `CSV has ${rows.length} rows; the limit is ${maxBatchItems}. Split the file.`);
+  const rows = rest.map((record, i) => ({ rowNumber: i + 2, line: record.line, cells: record.cells })).filter((r) => r.cells.some((c) => c.trim() !== ''));
+  if (rows.length > maxCsvMentions) throw new DomainError('TOO_LARGE', `CSV has ${rows.length.toLocaleString('en-US')} rows; the limit is ${maxCsvMentions.toLocaleString('en-US')}. Split the file.`);
 
   const shapeProblems: BatchProblem[] = [];
   const items: unknown[] = [];
@@ -201,12 +141,18 @@ export function parseMentionsCsv(text: string, options: BatchOptions = {}): Norm
 
   const { mentions, problems } = checkBatchItems(items, options, (i) => raws[i]);
   const all = [...shapeProblems, ...problems].sort((a, b) => a.index - b.index);
-  if (all.length > 0) {
-    throw batchRejected(all, rows.length, (p) => {
-      const row = `row ${rows[p.index]?.rowNumber ?? '?'}`;
-      const column = columnOfPath[p.path] ?? p.path;
-      return column ? `${row}, ${column}` : row;
-    });
-  }
+  if (all.length > 0) throw csvRejected(all, rows);
   return mentions;
+}
+
+/** A CSV problem where a spreadsheet shows it: row (the header is row 1), line of the file, and column. */
+export type CsvProblem = { row: number; line: number; column: string; message: string };
+
+function csvRejected(problems: readonly BatchProblem[], rows: readonly { rowNumber: number; line: number }[]): DomainError {
+  const located: CsvProblem[] = problems.map((p) => ({ row: rows[p.index]?.rowNumber ?? 0, line: rows[p.index]?.line ?? 0, column: columnOfPath[p.path] ?? p.path, message: p.message }));
+  const where = (p: CsvProblem) => `row ${p.row}${p.line !== p.row ? ` (line ${p.line})` : ''}${p.column ? `, ${p.column}` : ''}`;
+  const badRows = new Set(problems.map((p) => p.index)).size;
+  const shown = located.slice(0, 10).map((p) => `${where(p)}: ${p.message}`);
+  const more = located.length > shown.length ? `; and ${located.length - shown.length} more problems` : '';
+  return invalidInput(`CSV rejected, nothing was stored: ${badRows.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} rows are invalid. ${shown.join('; ')}${more}`, { problems: located });
 }

@@ -7,8 +7,6 @@ import { type ConnectionView, createApiKey, createConnection, revokeApiKey, upda
 import { runDrill } from '@/lib/channels/drill';
 import type { DrillReport } from '@/lib/channels/scenarios';
 import { invalidInput } from '@/lib/errors';
-import { importMentionsCsv } from '@/lib/signals/csv-import';
-import { importPurchases, parsePurchasesCsv } from '@/lib/signals/purchases';
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? '');
 const secretsOf = (form: FormData) => Object.fromEntries([...form.entries()].filter(([name, value]) => name.startsWith('secret:') && typeof value === 'string').map(([name, value]) => [name.slice(7), value as string]));
@@ -17,17 +15,27 @@ export type CreateConnectionState = ActionResult<{ connection: ConnectionView; g
 
 /** Creates a channel connection; generated secrets come back this once. */
 export async function createConnectionAction(_: CreateConnectionState, form: FormData): Promise<CreateConnectionState> {
-  const result = await runAsMember((ctx) => createConnection({ ctx, input: { channel: text(form, 'channel') as never, name: text(form, 'name'), externalAccountId: text(form, 'externalAccountId') || undefined, secrets: secretsOf(form) } }));
+  const result = await runAsMember((ctx) => createConnection({
+      ctx,
+      input: { channel: text(form, 'channel') as never, name: text(form, 'name'), externalAccountId: text(form, 'externalAccountId') || undefined, secrets: secretsOf(form), receivingMailServer: text(form, 'receivingMailServer') },
+    }));
   if (result.ok) revalidatePath('/admin/channels');
   return result;
 }
 
 export type UpdateConnectionState = ActionResult<{ name: string }> | null;
 
-/** Replaces pasted secrets (empty fields keep the stored ones) and switches the connection on or off. */
+/** Replaces pasted secrets (empty fields keep the stored ones), sets an email connection's receiving mail server, and switches the connection on or off. */
 export async function updateConnectionAction(_: UpdateConnectionState, form: FormData): Promise<UpdateConnectionState> {
   const result = await runAsMember(async (ctx) => {
-    const view = await updateConnection({ ctx, input: { connectionId: text(form, 'connectionId'), secrets: secretsOf(form), enabled: form.get('enabled') === 'on' } });
+    const view = await updateConnection({ ctx, input: {
+        connectionId: text(form, 'connectionId'),
+        secrets: secretsOf(form),
+        enabled: form.get('enabled') === 'on',
+        // Only the email form has the field; elsewhere it stays as stored.
+        ...(form.has('receivingMailServer') && { receivingMailServer: text(form, 'receivingMailServer') }),
+      },
+    });
     return { name: view.name };
   });
   if (result.ok) revalidatePath('/admin/channels');
@@ -67,33 +75,5 @@ export async function runDrillAction(_: DrillState, form: FormData): Promise<Dri
     const baseUrl = `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
     const report = await runDrill({ ctx, input: { scenario, baseUrl } });
     return { ...report, title: scenario.title };
-  });
-}
-
-export type ImportState = ActionResult<{ summary: string }> | null;
-
-async function csvOf(form: FormData): Promise<string> {
-  const file = form.get('file');
-  if (file instanceof File && file.size > 0) return file.text();
-  const pasted = text(form, 'csv');
-  if (!pasted.trim()) throw invalidInput('Choose a CSV file or paste its content.');
-  return pasted;
-}
-
-/** Imports a CSV of mentions through the ingest path. */
-export async function importMentionsAction(_: ImportState, form: FormData): Promise<ImportState> {
-  const result = await runAsMember(async (ctx) => {
-    const r = await importMentionsCsv({ ctx, input: { csv: await csvOf(form) } });
-    return { summary: `${r.accepted} mentions imported, ${r.duplicates} already known.` };
-  });
-  if (result.ok) revalidatePath('/queue');
-  return result;
-}
-
-/** Imports a CSV of purchases and recomputes lifetime values. */
-export async function importPurchasesAction(_: ImportState, form: FormData): Promise<ImportState> {
-  return runAsMember(async (ctx) => {
-    const r = await importPurchases({ ctx, input: { purchases: parsePurchasesCsv(await csvOf(form)) } });
-    return { summary: `${r.imported} purchases imported (${r.duplicates} already known) for ${r.customersUpdated} customers.` };
   });
 }

@@ -1,14 +1,16 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { ChannelBadge } from '@/components/inbox/ChannelBadge';
-import { CreateApiKeyForm, CreateConnectionForm, CsvImportForm, DrillForm, RevokeKeyButton, UpdateConnectionForm } from '@/components/inbox/ChannelAdminForms';
+import { CreateApiKeyForm, CreateConnectionForm, DrillForm, RevokeKeyButton, UpdateConnectionForm } from '@/components/inbox/ChannelAdminForms';
+import { CsvImportForm } from '@/components/ui/CsvImportForm';
 import { channelName, formatWhen } from '@/components/inbox/labels';
 import { channels } from '@/db/schema';
 import { memberCtx, requireMember } from '@/lib/auth/session';
-import { csvColumns } from '@/lib/channels/batch/csv';
+import { csvColumns, maxCsvMentions } from '@/lib/channels/batch/csv';
 import { listApiKeys, listConnections, secretFieldsOf } from '@/lib/channels/connections';
+import { purchaseColumns } from '@/lib/signals/purchases';
 import { scenarios } from '@/scripts/scenarios';
-import { createApiKeyAction, createConnectionAction, importMentionsAction, importPurchasesAction, revokeApiKeyAction, runDrillAction, updateConnectionAction } from './actions';
+import { createApiKeyAction, createConnectionAction, revokeApiKeyAction, runDrillAction, updateConnectionAction } from './actions';
 import '@/components/inbox/inbox.css';
 
 export const metadata: Metadata = { title: 'Channels' };
@@ -58,9 +60,21 @@ export default async function ChannelsPage() {
                     <code>{origin + c.webhookPath}</code>
                   </div>
                   <div className="small muted">since {formatWhen(c.createdAt)}</div>
+                  {c.channel === 'email' && !c.receivingMailServer && (
+                    <p className="alert alert-warn small" data-testid="mail-server-warning">
+                      No receiving mail server set: no sender of this connection is verified. Every email arrives marked “sender not verified” and is kept apart from the customer whose address it shows. Set the server that writes your Authentication-Results header.
+                    </p>
+                  )}
                 </td>
                 <td>
-                  <UpdateConnectionForm action={updateConnectionAction} connectionId={c.id} fields={secretFieldsOf(c.channel)} secretsSet={c.secretsSet} enabled={c.enabled} />
+                  <UpdateConnectionForm
+                    action={updateConnectionAction}
+                    connectionId={c.id}
+                    fields={secretFieldsOf(c.channel)}
+                    secretsSet={c.secretsSet}
+                    enabled={c.enabled}
+                    {...(c.channel === 'email' && { receivingMailServer: c.receivingMailServer })}
+                  />
                 </td>
               </tr>
             ))}
@@ -97,8 +111,8 @@ export default async function ChannelsPage() {
       </section>
       <section className="panel stack">
         <h2>Imports</h2>
-        <CsvImportForm action={importMentionsAction} label="Import mentions" columns={csvColumns.join(', ')} />
-        <CsvImportForm action={importPurchasesAction} label="Import purchases" columns="customer_email, customer_handle, handle_channel, customer_phone, customer_name, external_id, amount, currency, purchased_at, description" />
+        <CsvImportForm url="/api/imports/mentions" label="Import mentions" columns={`${csvColumns.join(', ')} (up to ${maxCsvMentions.toLocaleString('en-US')} rows)`} />
+        <CsvImportForm url="/api/imports/purchases" label="Import purchases" columns={purchaseColumns.join(', ')} />
       </section>
     </div>
   );

@@ -6,6 +6,7 @@ import { ChannelBadge } from '@/components/inbox/ChannelBadge';
 import { formatWhen, renderTime } from '@/components/inbox/labels';
 import { PriorityScore, PriorityTable } from '@/components/inbox/PriorityBreakdown';
 import { SlaTimer } from '@/components/inbox/SlaTimer';
+import { UnverifiedSender } from '@/components/inbox/UnverifiedSender';
 import { TicketActions } from '@/components/inbox/TicketActions';
 import { LiveRefresh } from '@/components/live/LiveRefresh';
 import { customerPanel } from '@/db/queries/customers';
@@ -13,6 +14,7 @@ import { findTicket, listTicketMentions } from '@/db/queries/tickets';
 import { can } from '@/lib/auth/permissions';
 import { memberCtx, requireMember } from '@/lib/auth/session';
 import { formatCount } from '@/lib/signals/format';
+import { isUnverifiedKey } from '@/lib/signals/identity';
 import { assignTicketAction, setTicketStatusAction } from '../actions';
 import '@/components/inbox/inbox.css';
 
@@ -38,7 +40,7 @@ export default async function TicketPage({ params }: { params: Promise<{ ticketI
           <div>
             <h1 data-testid="ticket-subject">{ticket.subject}</h1>
             <p className="muted" style={{ margin: 0 }}>
-              {ticket.customerName} · {ticket.status} · assigned to {ticket.assigneeName ?? 'nobody yet'} · first response{' '}
+              {ticket.customerName} {ticket.senderUnverified && <UnverifiedSender />} · {ticket.status} · assigned to {ticket.assigneeName ?? 'nobody yet'} · first response{' '}
               <SlaTimer dueAt={ticket.slaDueAt.toISOString()} respondedAt={ticket.firstResponseAt?.toISOString() ?? null} serverNow={renderTime()} />
             </p>
           </div>
@@ -66,6 +68,7 @@ export default async function TicketPage({ params }: { params: Promise<{ ticketI
                       {m.metrics?.impressions !== undefined && ` · ${formatCount(m.metrics.impressions)} impressions`}
                     </span>
                     {m.promoted && <span className="category category-complaint">promoted</span>}
+                    {isUnverifiedKey(m.authorExternalId ?? '') && <UnverifiedSender />}
                   </div>
                   <p className="message-text">{m.text}</p>
                   {m.matchedTriggers.length > 0 && <p className="small muted">Triggers: {m.matchedTriggers.join(', ')}</p>}
