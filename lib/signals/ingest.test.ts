@@ -98,6 +98,19 @@ describe('ingestMentions', () => {
     expect(customer).toMatchObject({ displayName: 'João', followers: 120 });
   });
 
+  it('gives an unverified email sender no credit for history they may not own', async () => {
+    const sender = { externalId: 'unverified:vip@example.com', email: 'vip@example.com', name: 'Claims to be VIP', verified: false };
+    const email = (externalId: string, minutes: number) => mention({ externalId, channel: 'email', kind: 'email', isPublic: false, occurredAt: minutesAfter(minutes), author: sender });
+    await ingestMentions({ ctx: system, input: { mentions: [email('<forged-1@example.com>', 20)] } });
+    const second = await ingestMentions({ ctx: system, input: { mentions: [email('<forged-2@example.com>', 50)] } });
+    const [row] = await database.db.select().from(mentions).where(eq(mentions.id, second.mentions[0]!.id));
+    const reasonOf = (factor: string) => row!.priorityBreakdown.find((b) => b.factor === factor)?.reason;
+    expect(reasonOf('cross_channel')).toMatch(/^Sender not verified/);
+    expect(reasonOf('customer_value')).toMatch(/^Sender not verified/);
+    const keys = await database.db.select({ key: customerIdentities.key }).from(customerIdentities).where(eq(customerIdentities.customerId, row!.customerId!));
+    expect(keys.map((k) => k.key)).toEqual(['unverified:vip@example.com']);
+  });
+
   it('opens tickets due after the organization’s SLA for the channel', async () => {
     await updateListeningSettings({ ctx: org.as('admin'), input: { slaMinutes: { chat: 15 } } });
     const receivedAt = minutesAfter(300);

@@ -248,6 +248,7 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
           ...(mention.metrics?.impressions !== undefined && { impressions: mention.metrics.impressions }),
           promoted: mention.promoted ?? false,
           earlierContacts: recent,
+          ...(mention.author.verified === false && { senderVerified: false }),
           agitator,
         },
         settings.weights,
