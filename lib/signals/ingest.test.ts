@@ -1,6 +1,8 @@
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '@/db/client';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { type DatabaseHandle, type Db, openPostgres } from '@/db/client';
+import * as schema from '@/db/schema';
 import { customerIdentities, customers, mentions, tickets } from '@/db/schema';
 import { createTestDatabase } from '@/db/testing';
 import type { NormalizedMention } from '@/lib/channels/types';
@@ -150,6 +152,30 @@ describe('ingestMentions', () => {
     const [customer] = await database.db.select().from(customers).where(eq(customers.id, latest.customerId!));
     expect(ticket!.lastMentionAt).toEqual(minutesAfter(400 + 2_999 / 100));
     expect(customer!.lastContactAt).toEqual(minutesAfter(400 + 2_999 / 100));
+  });
+
+  it('stores a large retry once when two server instances ingest it at the same time', async () => {
+    // A second instance: its own connections to the same database (its own ingest lane), so the two runs race.
+    let second: { db: Db; close: () => Promise<void> };
+    if (database.kind === 'postgres') {
+      const url = new URL(process.env.DATABASE_URL!);
+      url.pathname = `/${((await database.sql`select current_database() as name`) as unknown as { name: string }[])[0]!.name}`;
+      second = await openPostgres(url.toString(), { max: 2 });
+    } else {
+      second = { db: drizzlePglite({ client: database.pglite, schema }) as unknown as Db, close: async () => undefined };
+    }
+    try {
+      const batch = Array.from({ length: 2_500 }, (_, i) => mention({ externalId: `race-${i}`, author: { externalId: `r${i % 900}`, handle: `race_${i % 900}` }, occurredAt: minutesAfter(600 + i / 100) }));
+      const results = await Promise.all([system, { ...system, db: second.db }].map((ctx) => ingestMentions({ ctx, input: { mentions: batch } })));
+      expect(results.map((r) => r.accepted + r.duplicates)).toEqual([2_500, 2_500]);
+      expect(results[0]!.accepted + results[1]!.accepted).toBe(2_500);
+      const rows = await database.db.select({ id: mentions.id }).from(mentions).where(and(eq(mentions.organizationId, org.id), like(mentions.externalId, 'race-%')));
+      expect(rows).toHaveLength(2_500);
+      const identities = await database.db.select({ key: customerIdentities.key }).from(customerIdentities).where(and(eq(customerIdentities.organizationId, org.id), like(customerIdentities.key, 'x:@race_%')));
+      expect(identities).toHaveLength(900);
+    } finally {
+      await second.close();
+    }
   });
 
   it('runs concurrent calls together and still answers each one for its own mentions', async () => {

@@ -185,6 +185,15 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
   const fresh = candidates.filter((index) => !known.has(keyOf(items[index]!.mention))).sort((a, b) => items[a]!.mention.occurredAt.getTime() - items[b]!.mention.occurredAt.getTime());
   if (fresh.length === 0) return { stored, newTicketIds: [] };
   const writes: Promise<unknown>[] = [];
+  let failed: unknown;
+  // Statements run while later slices are scored: a failure is noted at once (an unhandled rejection would end the
+  // process) and stops the run at the next slice; Promise.all below still rejects with it.
+  const write = (...statements: Promise<unknown>[]) => {
+    for (const statement of statements) {
+      statement.catch((error: unknown) => (failed ??= error));
+      writes.push(statement);
+    }
+  };
   const expectAll = (expected: number) => (inserted: number) => {
     if (inserted !== expected) throw new ConcurrentIngest();
   };
@@ -194,6 +203,7 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
   // which is retried whole.
   for (const [s, slice] of [...chunks(fresh, sliceMentions)].entries()) {
     if (s > 0) await new Promise((resolve) => setImmediate(resolve));
+    if (failed !== undefined) break;
     const newIdentities: { organizationId: string; customerId: string; key: string }[] = [];
     const rows: (typeof mentions.$inferInsert)[] = [];
     const createdCustomers: CustomerState[] = [];
@@ -317,7 +327,7 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
     // 8. Write the slice: customers, identities, tickets, mentions, one multi-row statement each. What is written is
     // no longer new: a later mention that changes it marks it touched, and step 9 updates it.
     const createdAt = new Date();
-    writes.push(
+    write(
       insertJsonRows(
         db,
         customers,
@@ -352,7 +362,7 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
   }
 
   // 9. Customers and tickets changed since they were written (by an earlier run or an earlier slice).
-  writes.push(
+  write(
     updateJsonRows(
       db,
       customers,
