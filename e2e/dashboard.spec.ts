@@ -34,6 +34,8 @@ test('a storm drill through live detection opens a room by itself, on the dashbo
 
   const detection = new DetectionAdminPage(admin.page);
   await detection.open();
+  await expect(admin.page.getByLabel('Emerging topic: times its usual share')).toHaveValue('3');
+  await admin.page.screenshot({ path: `${screens}/detection-settings.png`, fullPage: true });
   await detection.runDrill();
 
   const room = dashboard.crisisLink('Promoted complaint attack about #lostluggage');

@@ -51,9 +51,11 @@ export function DetectionSettingsForm({ values, action }: { values: DetectionFor
       <div className="form-row">
         <NumberField name="warmupHours" label="Learning time of a new series (hours)" hint="no alert before" value={values.warmupHours} step={0.5} />
         <NumberField name="stormWindowMinutes" label="Storm window (minutes)" hint="related alerts join a room opened this recently" value={values.stormWindowMinutes} />
+        <NumberField name="promotedReachToOpen" label="Promoted post opens a room at reach" hint="people reached" value={values.promotedReachToOpen} />
+      </div>
+      <div className="form-row">
         <NumberField name="emergingCrisisMinComplaints" label="Emerging topic opens a room at" hint="recent complaints mentioning it" value={values.emergingCrisisMinComplaints} />
         <NumberField name="emergingMinLift" label="Emerging topic: times its usual share" hint="a common word that merely doubles in a busy hour is not new" value={values.emergingMinLift} step={0.5} />
-        <NumberField name="promotedReachToOpen" label="Promoted post opens a room at reach" hint="people reached" value={values.promotedReachToOpen} />
       </div>
       <h3 style={{ margin: '0.5rem 0 0' }}>Who is told</h3>
       <p className="muted" style={{ margin: 0 }}>
