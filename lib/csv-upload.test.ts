@@ -87,7 +87,8 @@ describe('who may upload: decided before the body is read', () => {
 
 describe('what is uploaded', () => {
   it('413 for more than 50 MB, as soon as the stream passes it', async () => {
-    const chunk = new TextEncoder().encode('big@example.com,big-1,10,USD,2026-01-01,a purchase\n'.repeat(20_000));
+    // Few rows, each long (under the row limit): the size decides, not the row count.
+    const chunk = new TextEncoder().encode(`big@example.com,big-1,10,USD,2026-01-01,${'a'.repeat(512 * 1024)}\n`);
     const streamed = await answer(await importPurchasesUpload(upload(generatedBody(chunk, Math.ceil(maxCsvUploadBytes / chunk.byteLength) + 1)), org.as('agent')));
     expect(streamed.status).toBe(413);
     expect(streamed.body.error).toMatch(/larger than 50 MB; nothing was imported/);
@@ -106,6 +107,13 @@ describe('what is uploaded', () => {
     const { status, body } = await answer(await importPurchasesUpload(upload(csv), org.as('agent')));
     expect(status).toBe(400);
     expect(body.error).toMatch(/row starting on line 2 is longer than 1,000,000 characters/);
+  });
+
+  it('413 as soon as a file has more rows than the import takes, whatever its size', async () => {
+    const chunk = new TextEncoder().encode('fan,x,2026-03-05T09:00:00Z,hi,fan\n'.repeat(1_000));
+    const { status, body } = await answer(await importMentionsUpload(upload(generatedBody(chunk, 21)), org.as('admin')));
+    expect(status).toBe(413);
+    expect(body.error).toMatch(/more than 20,000 rows/);
   });
 
   it('400 for an empty upload', async () => {

@@ -3,9 +3,10 @@ import type { Ctx } from '@/lib/context';
 import { CsvParser, type CsvRecord, maxCsvRowChars } from '@/lib/csv';
 import { DomainError, invalidInput } from '@/lib/errors';
 import { errorResponse, json } from '@/lib/http';
-import { importAffectedCustomersCsv } from '@/lib/crises/affected-customers';
+import { maxCsvMentions } from '@/lib/channels/batch/csv';
+import { importAffectedCustomersCsv, maxImportedCustomers } from '@/lib/crises/affected-customers';
 import { importMentionsCsv } from '@/lib/signals/csv-import';
-import { importPurchases, parsePurchasesCsv } from '@/lib/signals/purchases';
+import { importPurchases, maxPurchases, parsePurchasesCsv } from '@/lib/signals/purchases';
 
 /** Largest CSV upload: far past what a form's server action takes (1 MB), read as it streams in. */
 export const maxCsvUploadBytes = 50 * 1024 * 1024;
@@ -15,9 +16,9 @@ const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 /**
  * Reads a CSV file sent as the request body, decoding UTF-8 and parsing records while the bytes arrive: more than
  * `maxBytes` is refused (413) as soon as it is seen, a byte that is not UTF-8 or a row over `maxRowChars` is a 400
- * naming the line. The file itself is never held whole, only its records.
+ * naming the line; more than `maxRows` rows (besides the header) is a 413 too. The file itself is never held whole, only its records.
  */
-export async function readCsvUpload(request: Request, options: { maxBytes?: number; maxRowChars?: number } = {}): Promise<CsvRecord[]> {
+export async function readCsvUpload(request: Request, options: { maxBytes?: number; maxRowChars?: number; maxRows?: number } = {}): Promise<CsvRecord[]> {
   const limit = options.maxBytes ?? maxCsvUploadBytes;
   const tooLarge = () => new DomainError('TOO_LARGE', `The file is larger than ${megabytes(limit)}; nothing was imported. Split it into smaller files.`);
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
@@ -26,8 +27,15 @@ export async function readCsvUpload(request: Request, options: { maxBytes?: numb
   const parser = new CsvParser(options.maxRowChars ?? maxCsvRowChars);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const records: CsvRecord[] = [];
+  let rows = 0;
   const keep = (done: CsvRecord[]) => {
-    for (const record of done) records.push(record);
+    for (const record of done) {
+      // The header row is not counted, nor blank lines; past the limit, reading on would only waste time.
+      if (records.length > 0 && record.cells.some((c) => c.trim() !== '') && ++rows > (options.maxRows ?? Infinity)) {
+        throw new DomainError('TOO_LARGE', `The file has more than ${options.maxRows!.toLocaleString('en-US')} rows, the most one import takes; nothing was imported. Split it.`);
+      }
+      records.push(record);
+    }
   };
   const reader = request.body.getReader();
   let total = 0;
@@ -66,11 +74,11 @@ function decodeChunk(decoder: TextDecoder, parser: CsvParser, bytes?: Uint8Array
  * the body is read; then the upload is read as it streams and handed to `importRecords`. Answers
  * `{ ok: true, data }`, or `{ ok: false, error, code, problems? }` with the matching status.
  */
-export async function handleCsvUpload<T>(request: Request, ctx: Ctx | null, permission: Permission, importRecords: (ctx: Ctx, records: CsvRecord[]) => Promise<T>): Promise<Response> {
+export async function handleCsvUpload<T>(request: Request, ctx: Ctx | null, limits: { permission: Permission; maxRows: number }, importRecords: (ctx: Ctx, records: CsvRecord[]) => Promise<T>): Promise<Response> {
   try {
     if (!ctx || ctx.actor.type !== 'member') throw new DomainError('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
-    assertCan(ctx.actor.role, permission);
-    const records = await readCsvUpload(request);
+    assertCan(ctx.actor.role, limits.permission);
+    const records = await readCsvUpload(request, { maxRows: limits.maxRows });
     return json({ ok: true, data: await importRecords(ctx, records) });
   } catch (error) {
     return errorResponse(error);
@@ -79,7 +87,7 @@ export async function handleCsvUpload<T>(request: Request, ctx: Ctx | null, perm
 
 /** POST /api/imports/mentions: an admin's CSV of mentions, through the ingest path; up to 20,000 rows. */
 export function importMentionsUpload(request: Request, ctx: Ctx | null): Promise<Response> {
-  return handleCsvUpload(request, ctx, 'channels.manage', async (member, records) => {
+  return handleCsvUpload(request, ctx, { permission: 'channels.manage', maxRows: maxCsvMentions }, async (member, records) => {
     const r = await importMentionsCsv({ ctx: member, input: { csv: records } });
     return { ...r, summary: `${r.accepted.toLocaleString('en-US')} mentions imported, ${r.duplicates.toLocaleString('en-US')} already known.` };
   });
@@ -87,7 +95,7 @@ export function importMentionsUpload(request: Request, ctx: Ctx | null): Promise
 
 /** POST /api/imports/purchases: a CSV of purchases; lifetime values are recomputed. */
 export function importPurchasesUpload(request: Request, ctx: Ctx | null): Promise<Response> {
-  return handleCsvUpload(request, ctx, 'customers.manage', async (member, records) => {
+  return handleCsvUpload(request, ctx, { permission: 'customers.manage', maxRows: maxPurchases }, async (member, records) => {
     const r = await importPurchases({ ctx: member, input: { purchases: parsePurchasesCsv(records) } });
     return { ...r, summary: `${r.imported.toLocaleString('en-US')} purchases imported (${r.duplicates.toLocaleString('en-US')} already known) for ${r.customersUpdated.toLocaleString('en-US')} customers.` };
   });
@@ -95,5 +103,5 @@ export function importPurchasesUpload(request: Request, ctx: Ctx | null): Promis
 
 /** POST /api/crises/<id>/affected-customers: a CSV of affected customers for a crisis room. */
 export function importAffectedCustomersUpload(request: Request, ctx: Ctx | null, crisisId: string): Promise<Response> {
-  return handleCsvUpload(request, ctx, 'crisis.edit', (member, records) => importAffectedCustomersCsv({ ctx: member, input: { crisisId, csv: records } }));
+  return handleCsvUpload(request, ctx, { permission: 'crisis.edit', maxRows: maxImportedCustomers }, (member, records) => importAffectedCustomersCsv({ ctx: member, input: { crisisId, csv: records } }));
 }

@@ -39,19 +39,46 @@ export class CsvParser {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) i = 1;
     }
-    for (; i < text.length; i++) {
-      const ch = text[i]!;
+    while (i < text.length) {
       if (this.skipLineFeed) {
         this.skipLineFeed = false;
-        if (ch === '\n') continue;
+        if (text[i] === '\n') {
+          i++;
+          continue;
+        }
       }
       if (this.state === 'fieldStart' && this.record.length === 0 && this.recordChars === 0) this.recordLine = this.line;
-      if (++this.recordChars > this.maxRowChars) {
-        throw invalidInput(`CSV is invalid: the row starting on line ${this.recordLine} is longer than ${this.maxRowChars.toLocaleString('en-US')} characters (an unclosed quote?).`);
+      // Fast paths: runs of ordinary characters are taken whole, not one by one (a 50 MB upload is 50 million).
+      const end = this.state === 'quoted' ? quotedRunEnd(text, i) : this.state === 'unquoted' || (this.state === 'fieldStart' && text[i] !== '"') ? unquotedRunEnd(text, i) : i;
+      if (end > i) {
+        this.take(end - i);
+        if (this.state === 'quoted') this.countLineBreaks(text, i, end);
+        else this.state = 'unquoted';
+        this.field += text.slice(i, end);
+        i = end;
+        continue;
       }
-      this.read(ch, done);
+      this.take(1);
+      this.read(text[i]!, done);
+      i++;
     }
     return done;
+  }
+
+  private take(chars: number): void {
+    this.recordChars += chars;
+    if (this.recordChars > this.maxRowChars) {
+      throw invalidInput(`CSV is invalid: the row starting on line ${this.recordLine} is longer than ${this.maxRowChars.toLocaleString('en-US')} characters (an unclosed quote?).`);
+    }
+  }
+
+  // Inside a quoted field a CRLF is one line break, not two.
+  private countLineBreaks(text: string, from: number, to: number): void {
+    for (let k = from; k < to; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 10 ? !this.previousWasCarriageReturn : c === 13) this.line++;
+      this.previousWasCarriageReturn = c === 13;
+    }
   }
 
   /** Ends the input; returns the last record, if any. */
@@ -69,11 +96,9 @@ export class CsvParser {
   private read(ch: string, done: CsvRecord[]): void {
     switch (this.state) {
       case 'quoted':
-        // Inside a quoted field a CRLF is one line break, not two.
-        if (ch === '\n' ? !this.previousWasCarriageReturn : ch === '\r') this.line++;
-        this.previousWasCarriageReturn = ch === '\r';
-        if (ch === '"') this.state = 'quoteInQuoted';
-        else this.field += ch;
+        // Only a quote reaches here: the run before it was taken whole.
+        this.previousWasCarriageReturn = false;
+        this.state = 'quoteInQuoted';
         return;
       case 'quoteInQuoted':
         if (ch === '"') {
@@ -123,6 +148,22 @@ export class CsvParser {
     this.recordChars = 0;
     this.state = 'fieldStart';
   }
+}
+
+/** Where a run of unquoted field characters starting at `from` ends: at the next comma or line break. */
+function unquotedRunEnd(text: string, from: number): number {
+  let k = from;
+  for (; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 44 || c === 10 || c === 13) break;
+  }
+  return k;
+}
+
+/** Where a run of quoted field characters starting at `from` ends: at the next quote. */
+function quotedRunEnd(text: string, from: number): number {
+  const quote = text.indexOf('"', from);
+  return quote < 0 ? text.length : quote;
 }
 
 /** Reads CSV text whole into records with their line numbers. */

@@ -235,7 +235,7 @@ export const ImportAffectedCustomersInput = z.object({
 export type ImportAffectedCustomersInput = z.input<typeof ImportAffectedCustomersInput>;
 
 /** Most customers one import adds (one room update). */
-const maxImportedCustomers = 5_000;
+export const maxImportedCustomers = 5_000;
 
 /**
  * Imports affected customers from CSV with a header row (name, email, phone, x, instagram, facebook, what_happened).

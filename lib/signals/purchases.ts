@@ -31,7 +31,8 @@ export const PurchaseRecord = z
   .refine((p) => p.customerEmail || p.customerHandle || p.customerPhone, { message: 'a purchase needs customer_email, customer_handle or customer_phone', path: ['customerEmail'] });
 export type PurchaseRecord = z.input<typeof PurchaseRecord>;
 
-const maxPurchases = 20_000;
+/** Most purchases one import takes. */
+export const maxPurchases = 20_000;
 
 /** The columns of a purchases CSV, in the order the import form lists them. */
 export const purchaseColumns = ['customer_email', 'customer_handle', 'handle_channel', 'customer_phone', 'customer_name', 'external_id', 'amount', 'currency', 'purchased_at', 'description'] as const;
