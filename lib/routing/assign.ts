@@ -52,7 +52,9 @@ export async function loadRoutingCandidates(db: Db, organizationId: string): Pro
     .from(members)
     .innerJoin(users, eq(users.id, members.userId))
     .leftJoin(agentProfiles, eq(agentProfiles.memberId, members.id))
-    .where(and(eq(members.organizationId, organizationId), inArray(members.role, ['agent', 'lead'])));
+    .where(and(eq(members.organizationId, organizationId), inArray(members.role, ['agent', 'lead'])))
+    .prepare('routing_candidates')
+    .execute();
   // Leads take tickets only when they have a profile saying so; agents take them by default.
   const eligible = rows.filter((r) => (r.onDuty ?? r.role === 'agent') === true);
   const loadOf = new Map(eligible.map((r) => [r.memberId, Number(r.openTickets)]));

@@ -467,7 +467,8 @@ type StoredState = {
  * Reads it in two rounds of statements that go out together on the transaction's connection: which (channel,
  * externalId) pairs are stored already, the customers behind the authors' identity keys, and the routing candidates;
  * then those customers' rows, purchase counts, last-day contacts and open tickets. Lists travel as one parameter each
- * (thousands of bound parameters cost more to build and bind than the query takes to run).
+ * (thousands of bound parameters cost more to build and bind than the query takes to run). Statements are prepared
+ * (parsed and planned once per connection): for a single webhook, parsing and planning took longer than running them.
  */
 async function readStoredState(db: Db, organizationId: string, pairs: { channel: Channel; externalId: string }[], keys: string[], earliest: Date): Promise<StoredState> {
   const [knownRows, identityRows, purchaseData, routing] = await Promise.all([
@@ -479,8 +480,10 @@ async function readStoredState(db: Db, organizationId: string, pairs: { channel:
     db
       .select({ key: customerIdentities.key, customerId: customerIdentities.customerId })
       .from(customerIdentities)
-      .where(and(eq(customerIdentities.organizationId, organizationId), sql`${customerIdentities.key} = any(array(select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)))`)),
-    db.select({ any: sql<number>`1` }).from(purchases).where(eq(purchases.organizationId, organizationId)).limit(1),
+      .where(and(eq(customerIdentities.organizationId, organizationId), sql`${customerIdentities.key} = any(array(select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)))`))
+      .prepare('ingest_identities')
+      .execute(),
+    db.select({ any: sql<number>`1` }).from(purchases).where(eq(purchases.organizationId, organizationId)).limit(1).prepare('ingest_has_purchases').execute(),
     loadRoutingCandidates(db, organizationId),
   ]);
   // Customer ids are uuids: an array literal of them needs no quoting.
@@ -499,23 +502,31 @@ async function readStoredState(db: Db, organizationId: string, pairs: { channel:
         agitator: customers.agitator,
       })
       .from(customers)
-      .where(and(eq(customers.organizationId, organizationId), sql`${customers.id} = any(${customerIds})`)),
+      .where(and(eq(customers.organizationId, organizationId), sql`${customers.id} = any(${customerIds})`))
+      .prepare('ingest_customers')
+      .execute(),
     db
       .select({ customerId: purchases.customerId, n: sql<number>`count(*)::int` })
       .from(purchases)
       .where(and(eq(purchases.organizationId, organizationId), sql`${purchases.customerId} = any(${customerIds})`))
-      .groupBy(purchases.customerId),
+      .groupBy(purchases.customerId)
+      .prepare('ingest_purchase_counts')
+      .execute(),
     // Earlier contacts on any channel: what cross-channel priority and the posting rate look at.
     db
       .select({ customerId: mentions.customerId, channel: mentions.channel, occurredAt: mentions.occurredAt })
       .from(mentions)
-      .where(and(eq(mentions.organizationId, organizationId), sql`${mentions.customerId} = any(${customerIds})`, gte(mentions.occurredAt, new Date(earliest.getTime() - dayMs)))),
+      .where(and(eq(mentions.organizationId, organizationId), sql`${mentions.customerId} = any(${customerIds})`, gte(mentions.occurredAt, new Date(earliest.getTime() - dayMs))))
+      .prepare('ingest_recent_contacts')
+      .execute(),
     // Oldest activity first, so the most recently active open ticket of a customer wins.
     db
       .select()
       .from(tickets)
       .where(and(eq(tickets.organizationId, organizationId), sql`${tickets.customerId} = any(${customerIds})`, ne(tickets.status, 'resolved')))
-      .orderBy(tickets.lastMentionAt),
+      .orderBy(tickets.lastMentionAt)
+      .prepare('ingest_open_tickets')
+      .execute(),
   ]);
   const known = new Set(knownRows.map((r) => `${r.channel}\u0000${r.externalId}`));
   const customerOfKey = new Map(identityRows.map((r) => [r.key, r.customerId]));
