@@ -32,6 +32,8 @@ export interface RoutingCandidate {
 /** When a ticket counts as one for the best-rated available agent. */
 export const escalatedRouting = { sentimentAtMost: -0.6, lifetimeValueAtLeast: 1_000 } as const;
 
+const defaultMaxOpenTickets = 15;
+
 /** Agents (and leads) on duty with their profile, or the defaults when an admin has not set one, and their open tickets now. */
 export async function loadRoutingCandidates(db: Db, organizationId: string): Promise<RoutingCandidate[]> {
   const rows = await db
@@ -46,8 +48,9 @@ export async function loadRoutingCandidates(db: Db, organizationId: string): Pro
       onDuty: agentProfiles.onDuty,
       csat: agentProfiles.csat,
       avgResponseSeconds: agentProfiles.avgResponseSeconds,
-      // Current load in the same statement: one round trip per routing.
-      openTickets: sql<number>`(select count(*)::int from ${tickets} where ${tickets.assigneeId} = ${members.id} and ${tickets.status} <> 'resolved')`,
+      // Current load in the same statement, counted up to the agent's cap (past it they take nothing more, whatever
+      // the number): in a storm, counting every open ticket of every agent on each webhook grew with the backlog.
+      openTickets: sql<number>`(select count(*)::int from (select 1 from ${tickets} where ${tickets.assigneeId} = ${members.id} and ${tickets.status} <> 'resolved' limit coalesce(${agentProfiles.maxOpenTickets}, ${defaultMaxOpenTickets})) as open)`,
     })
     .from(members)
     .innerJoin(users, eq(users.id, members.userId))
@@ -64,7 +67,7 @@ export async function loadRoutingCandidates(db: Db, organizationId: string): Pro
     channels: r.channels ?? [],
     languages: r.languages ?? [],
     topics: r.topics ?? [],
-    maxOpenTickets: r.maxOpenTickets ?? 15,
+    maxOpenTickets: r.maxOpenTickets ?? defaultMaxOpenTickets,
     openTickets: loadOf.get(r.memberId) ?? 0,
     csat: r.csat ?? null,
     avgResponseSeconds: r.avgResponseSeconds ?? null,

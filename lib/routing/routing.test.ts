@@ -120,4 +120,15 @@ describe('routing and SLA escalation in the database', () => {
     const again = await escalateDueTickets({ db: database.db, now: new Date(nearTarget.getTime() + 60_000) });
     expect(again.escalated.filter((e) => newTicketIds.includes(e.ticketId))).toHaveLength(0);
   });
+
+  it('stops at the agent’s cap across separate ingests, whatever the backlog', async () => {
+    const capped = await createTestOrganization(database.db, 'routing-cap');
+    await database.db.insert(agentProfiles).values({ memberId: capped.members.agent.memberId, organizationId: capped.id, maxOpenTickets: 2 });
+    const ctx: Ctx = { db: database.db, organizationId: capped.id, actor: { type: 'system', reason: 'test' } };
+    for (let i = 0; i < 5; i++) await ingestMentions({ ctx, input: { mentions: [mention(`cap-${i}`, 'My bag is lost, please help')] } });
+    const rows = await database.db.select({ assigneeId: tickets.assigneeId }).from(tickets).where(eq(tickets.organizationId, capped.id));
+    expect(rows).toHaveLength(5);
+    expect(rows.filter((r) => r.assigneeId === capped.members.agent.memberId)).toHaveLength(2);
+    expect(rows.filter((r) => r.assigneeId === null)).toHaveLength(3);
+  });
 });
