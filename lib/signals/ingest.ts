@@ -474,8 +474,10 @@ async function readStoredState(db: Db, organizationId: string, pairs: { channel:
   const [knownRows, identityRows, purchaseData, routing] = await Promise.all([
     executeRepeated<{ channel: string; externalId: string }>(
       db,
-      sql`select m.channel, m.external_id as "externalId" from ${mentions} m join jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as k(channel text, "externalId" text)
-          on m.organization_id = ${organizationId} and m.channel = k.channel and m.external_id = k."externalId"`,
+      // One lookup in the dedupe index per pair, whatever plan the prepared statement settles on: joined as a set, a
+      // generic plan scanned all of the organization's mentions for a single webhook's pair.
+      sql`select k.channel, k."externalId" from jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as k(channel text, "externalId" text)
+          cross join lateral (select 1 from ${mentions} m where m.organization_id = ${organizationId} and m.channel = k.channel and m.external_id = k."externalId" limit 1) as stored`,
     ),
     db
       .select({ key: customerIdentities.key, customerId: customerIdentities.customerId })
