@@ -488,12 +488,16 @@ async function readStoredState(db: Db, organizationId: string, pairs: { channel:
     db.select({ any: sql<number>`1` }).from(purchases).where(eq(purchases.organizationId, organizationId)).limit(1).prepare('ingest_has_purchases').execute(),
     loadRoutingCandidates(db, organizationId),
   ]);
-  // Customer ids are uuids: an array literal of them needs no quoting.
+  // Customer ids are uuids: an array literal of them needs no quoting. They are this organization's (read through its
+  // identities above), so the reads below go by customer alone: with the organization in the condition too, a planner
+  // without statistics yet (a new installation hit by a storm) combined each lookup with a scan of the whole
+  // organization's rows, milliseconds per webhook. Each customer row is checked to be the organization's all the same.
   const customerIds = sql`${`{${[...new Set(identityRows.map((r) => r.customerId))].join(',')}}`}::uuid[]`;
   const [customerRows, purchaseRows, historyRows, ticketRows] = await Promise.all([
     db
       .select({
         id: customers.id,
+        organizationId: customers.organizationId,
         displayName: customers.displayName,
         lifetimeValueCents: customers.lifetimeValueCents,
         currency: customers.currency,
@@ -504,13 +508,13 @@ async function readStoredState(db: Db, organizationId: string, pairs: { channel:
         agitator: customers.agitator,
       })
       .from(customers)
-      .where(and(eq(customers.organizationId, organizationId), sql`${customers.id} = any(${customerIds})`))
+      .where(sql`${customers.id} = any(${customerIds})`)
       .prepare('ingest_customers')
       .execute(),
     db
       .select({ customerId: purchases.customerId, n: sql<number>`count(*)::int` })
       .from(purchases)
-      .where(and(eq(purchases.organizationId, organizationId), sql`${purchases.customerId} = any(${customerIds})`))
+      .where(sql`${purchases.customerId} = any(${customerIds})`)
       .groupBy(purchases.customerId)
       .prepare('ingest_purchase_counts')
       .execute(),
@@ -518,14 +522,14 @@ async function readStoredState(db: Db, organizationId: string, pairs: { channel:
     db
       .select({ customerId: mentions.customerId, channel: mentions.channel, occurredAt: mentions.occurredAt })
       .from(mentions)
-      .where(and(eq(mentions.organizationId, organizationId), sql`${mentions.customerId} = any(${customerIds})`, gte(mentions.occurredAt, new Date(earliest.getTime() - dayMs))))
+      .where(and(sql`${mentions.customerId} = any(${customerIds})`, gte(mentions.occurredAt, new Date(earliest.getTime() - dayMs))))
       .prepare('ingest_recent_contacts')
       .execute(),
     // Oldest activity first, so the most recently active open ticket of a customer wins.
     db
       .select()
       .from(tickets)
-      .where(and(eq(tickets.organizationId, organizationId), sql`${tickets.customerId} = any(${customerIds})`, ne(tickets.status, 'resolved')))
+      .where(and(sql`${tickets.customerId} = any(${customerIds})`, ne(tickets.status, 'resolved')))
       .orderBy(tickets.lastMentionAt)
       .prepare('ingest_open_tickets')
       .execute(),
@@ -533,7 +537,8 @@ async function readStoredState(db: Db, organizationId: string, pairs: { channel:
   const known = new Set(knownRows.map((r) => `${r.channel}\u0000${r.externalId}`));
   const customerOfKey = new Map(identityRows.map((r) => [r.key, r.customerId]));
   const customerState = new Map<string, CustomerState>();
-  for (const row of customerRows) {
+  for (const { organizationId: owner, ...row } of customerRows) {
+    if (owner !== organizationId) throw new Error(`Identity of organization ${organizationId} points to customer ${row.id} of another organization.`);
     customerState.set(row.id, { ...row, agitator: (row.agitator as AgitatorAssessment | null) ?? null, isNew: false, purchaseCount: 0, contacts: [], touched: false });
   }
   for (const row of purchaseRows) {
