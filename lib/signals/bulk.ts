@@ -43,13 +43,12 @@ function recordset(table: PgTable, rows: readonly Record<string, unknown>[]): { 
   return { source: sql`(select ${sql.raw(renamed)} from jsonb_to_recordset(${json}::jsonb) as r(${sql.raw(definitions)}))`, columns };
 }
 
-/** Inserts rows (all with the same keys, every non-null column given) in one statement; returns how many were inserted. */
-export async function insertJsonRows(db: Db, table: PgTable, rows: readonly Record<string, unknown>[], options: { onConflictDoNothing?: boolean } = {}): Promise<number> {
-  if (rows.length === 0) return 0;
+/** Inserts rows (all with the same keys, every non-null column given) in one statement. */
+export async function insertJsonRows(db: Db, table: PgTable, rows: readonly Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
   const { source, columns } = recordset(table, rows);
   const list = sql.raw(columns.map((c) => `"${c}"`).join(', '));
-  const conflict = options.onConflictDoNothing ? sql` on conflict do nothing` : sql``;
-  return (await executeRepeated(db, sql`insert into ${table} (${list}) select ${list} from ${source} as v${conflict} returning 1 as one`)).length;
+  await executeRepeated(db, sql`insert into ${table} (${list}) select ${list} from ${source} as v`);
 }
 
 /**

@@ -40,8 +40,16 @@ export interface IngestResult {
   newTicketIds: string[];
 }
 
-/** A concurrent ingest stored one of our keys first; the whole transaction is retried so nothing is half-stored. */
-class ConcurrentIngest extends Error {}
+/**
+ * A concurrent ingest (another server instance) stored one of our keys first: a mention's (channel, externalId) or an
+ * identity key. The insert fails on the unique index, the transaction rolls back whole, and the run is retried, when
+ * its reads see those rows as stored. Plain inserts, not ON CONFLICT DO NOTHING: the speculative insertion that
+ * needs cost every row of every run for what only a race brings.
+ */
+const isConcurrentInsert = (error: unknown): boolean => {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) if ((cause as { code?: unknown }).code === '23505') return true;
+  return false;
+};
 
 const dayMs = 86_400_000;
 // Mentions per slice of a run: small enough that the database works on one slice while the next is scored, large
@@ -123,7 +131,7 @@ async function runItems(ctx: Ctx, items: Item[]): Promise<RunOutcome> {
     try {
       outcome = await inTransaction(ctx, (tx) => ingestInTransaction(tx.db, ctx.organizationId, items, settings));
     } catch (error) {
-      if (!(error instanceof ConcurrentIngest) || attempt >= 4) throw error;
+      if (!isConcurrentInsert(error) || attempt >= 4) throw error;
     }
   }
   const stored = outcome.stored.filter((m): m is IngestedMention => m !== null);
@@ -193,9 +201,6 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
       statement.catch((error: unknown) => (failed ??= error));
       writes.push(statement);
     }
-  };
-  const expectAll = (expected: number) => (inserted: number) => {
-    if (inserted !== expected) throw new ConcurrentIngest();
   };
   const newTicketIds: string[] = [];
   // 3–8 slice by slice, in time order: each slice's rows go out to the database (in order, on the transaction's
@@ -333,7 +338,7 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
         customers,
         createdCustomers.map((c) => ({ id: c.id, organizationId, displayName: c.displayName, lifetimeValueCents: 0, currency: c.currency, followers: c.followers, accountCreatedAt: c.accountCreatedAt, agitator: c.agitator, firstSeenAt: c.firstSeenAt, lastContactAt: c.lastContactAt })),
       ),
-      insertJsonRows(db, customerIdentities, newIdentities.map((i) => ({ id: uuidv7(), ...i, createdAt })), { onConflictDoNothing: true }).then(expectAll(newIdentities.length)),
+      insertJsonRows(db, customerIdentities, newIdentities.map((i) => ({ id: uuidv7(), ...i, createdAt }))),
       insertJsonRows(
         db,
         tickets,
@@ -353,7 +358,7 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
           lastMentionAt: t.lastMentionAt,
         })),
       ),
-      insertJsonRows(db, mentions, rows, { onConflictDoNothing: true }).then(expectAll(rows.length)),
+      insertJsonRows(db, mentions, rows),
     );
     for (const written of [...createdCustomers, ...createdTickets]) {
       written.isNew = false;
