@@ -8,7 +8,10 @@ test('a crisis opened in another browser appears on the dashboard live, linked t
   const lead = await memberSession(browser, 'lead');
   const watching = new DashboardPage(agent.page);
   await watching.open();
-  await expect(agent.page.getByTestId('crisis-state')).toHaveText('No open crisis');
+  // Other tests may have left crises open in the demo organization: count from what is shown now.
+  const state = agent.page.getByTestId('crisis-state');
+  await expect(state).toHaveText(/^(No open crisis|\d+ open cris[ie]s)$/);
+  const before = Number.parseInt((await state.textContent()) ?? '', 10) || 0;
 
   const opening = new DashboardPage(lead.page);
   await opening.open();
@@ -18,7 +21,7 @@ test('a crisis opened in another browser appears on the dashboard live, linked t
   const link = watching.crisisLink('Oversold discounted tablets');
   await expect(link).toBeVisible();
   await expect(link).toHaveAttribute('href', /^\/crises\/[0-9a-f-]{36}$/);
-  await expect(agent.page.getByTestId('crisis-state')).toHaveText('1 open crisis');
+  await expect(state).toHaveText(before === 0 ? '1 open crisis' : `${before + 1} open crises`);
   // The agent on duty was given the room.
   await expect(agent.page.getByTestId('notification').first()).toContainText('You are on duty for the crisis “Oversold discounted tablets”');
   await agent.page.screenshot({ path: `${screens}/dashboard-manual-crisis.png`, fullPage: true });
