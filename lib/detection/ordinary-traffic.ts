@@ -1,5 +1,6 @@
 import type { IngestedMention } from '@/lib/events';
 import { poissonCount, seededRandom } from './seeded-random';
+import { syntheticComplaint } from './synthetic';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -28,12 +29,6 @@ const commonWords = [
 ];
 const commonHashtags = ['#fail', '#customerservice', '#travel', '#neveragain', '#delayed', '#help'];
 const channelNames = ['x', 'facebook', 'instagram', 'email', 'phone', 'chat'] as const;
-
-/** A uuid-shaped id from the seeded generator, so replays of one seed are identical. */
-function seededUuid(random: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 /** A standard normal draw (Box–Muller). */
 function normal(random: () => number): number {
@@ -105,22 +100,7 @@ export function* ordinaryTraffic(options: OrdinaryTrafficOptions): Generator<Ing
   let dayNoise = 1;
   let hourNoise = 1;
   let oneOff = 0;
-  const complaint = (atMs: number, channel: string, topicTerms: string[]): IngestedMention => ({
-    id: seededUuid(random),
-    channel,
-    occurredAt: new Date(atMs),
-    category: 'complaint',
-    topicTerms,
-    hashtags: topicTerms.filter((t) => t.startsWith('#')).map((t) => t.slice(1)),
-    text: `Problem with ${topicTerms.join(' and ')}`,
-    isPublic: channel === 'x' || channel === 'facebook' || channel === 'instagram',
-    promoted: false,
-    metrics: null,
-    authorHandle: `@customer${Math.floor(random() * 100_000)}`,
-    authorFollowers: Math.floor(random() * 800),
-    customerId: null,
-    ticketId: null,
-  });
+  const complaint = (atMs: number, channel: string, topicTerms: string[]) => syntheticComplaint(random, atMs, channel, topicTerms, `Problem with ${topicTerms.join(' and ')}`);
 
   const endMs = startMs + days * DAY_MS;
   for (let minuteMs = startMs; minuteMs < endMs; minuteMs += MINUTE_MS) {

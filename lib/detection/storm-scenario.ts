@@ -1,5 +1,6 @@
 import type { IngestedMention } from '@/lib/events';
 import { poissonCount, seededRandom } from './seeded-random';
+import { syntheticComplaint } from './synthetic';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -33,12 +34,6 @@ const ordinaryChannels = ['x', 'x', 'x', 'facebook', 'facebook', 'email', 'chat'
 const stormWords = ['lost', 'bag', 'luggage', 'jfk', 'reply', 'hours', 'suitcase'];
 const stormOpeners = ['You lost my', 'Worst airline ever, where is my', 'Never again. Still no news of my', 'Help! You lost my'];
 
-/** A uuid-shaped id from the seeded generator, so replays of one seed are identical. */
-function seededUuid(random: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
 /**
  * The airline story as mentions: a day of ordinary complaints (and questions) with a daily rhythm, then a customer
  * whose lost bag went unanswered promotes a complaint tweet, and a #lostluggage complaint storm follows.
@@ -50,22 +45,7 @@ export function airlineStormScenario(options: StormScenarioOptions): StormScenar
   const stormStartMs = startMs + quietHours * HOUR_MS;
   const endMs = stormStartMs + stormMinutes * MINUTE_MS;
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
-  const base = (atMs: number, channel: string): IngestedMention => ({
-    id: seededUuid(random),
-    channel,
-    occurredAt: new Date(atMs),
-    category: 'complaint',
-    topicTerms: [],
-    hashtags: [],
-    text: '',
-    isPublic: channel === 'x' || channel === 'facebook',
-    promoted: false,
-    metrics: null,
-    authorHandle: `@customer${Math.floor(random() * 100_000)}`,
-    authorFollowers: Math.floor(random() * 800),
-    customerId: null,
-    ticketId: null,
-  });
+  const base = (atMs: number, channel: string) => syntheticComplaint(random, atMs, channel);
 
   for (let minuteMs = startMs; minuteMs < endMs; minuteMs += MINUTE_MS) {
     const hour = (minuteMs % (24 * HOUR_MS)) / HOUR_MS;
