@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, foreignKey, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { at, createdAt } from './columns';
 import { members, organizations } from './core';
 
@@ -74,7 +74,8 @@ export const customers = pgTable(
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
     lastContactAt: at('last_contact_at'),
   },
-  (t) => [index('customers_org').on(t.organizationId)],
+  // (organization, id) is what rows of customers point to: a row of one organization cannot name another's customer.
+  (t) => [uniqueIndex('customers_org_id').on(t.organizationId, t.id)],
 );
 
 /** A handle, email or phone that identifies a customer; `key` is normalized (`x:@name`, `email:a@b.c`, `phone:+1...`). */
@@ -82,14 +83,18 @@ export const customerIdentities = pgTable(
   'customer_identities',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: orgId(),
-    customerId: uuid('customer_id')
-      .notNull()
-      .references(() => customers.id, { onDelete: 'cascade' }),
+    // The organization is checked through the customer (below): one foreign key check per row, not two, on the table a
+    // storm writes most rows to.
+    organizationId: uuid('organization_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
     key: text('key').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('customer_identities_org_key').on(t.organizationId, t.key), index('customer_identities_customer').on(t.customerId)],
+  (t) => [
+    uniqueIndex('customer_identities_org_key').on(t.organizationId, t.key),
+    index('customer_identities_customer').on(t.customerId),
+    foreignKey({ name: 'customer_identities_customer_fk', columns: [t.organizationId, t.customerId], foreignColumns: [customers.organizationId, customers.id] }).onDelete('cascade'),
+  ],
 );
 
 export const purchases = pgTable(
@@ -115,9 +120,7 @@ export const tickets = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     organizationId: orgId(),
-    customerId: uuid('customer_id')
-      .notNull()
-      .references(() => customers.id),
+    customerId: uuid('customer_id').notNull(),
     subject: text('subject').notNull(),
     channel: text('channel', { enum: channels }).notNull(),
     status: text('status', { enum: ticketStatuses }).notNull().default('open'),
@@ -138,6 +141,7 @@ export const tickets = pgTable(
     index('tickets_customer').on(t.customerId),
     index('tickets_assignee').on(t.assigneeId),
     index('tickets_crisis').on(t.crisisId),
+    foreignKey({ name: 'tickets_customer_fk', columns: [t.organizationId, t.customerId], foreignColumns: [customers.organizationId, customers.id] }),
   ],
 );
 
@@ -158,7 +162,7 @@ export const mentions = pgTable(
     authorHandle: text('author_handle'),
     authorName: text('author_name'),
     authorFollowers: integer('author_followers'),
-    customerId: uuid('customer_id').references(() => customers.id),
+    customerId: uuid('customer_id'),
     ticketId: uuid('ticket_id').references(() => tickets.id),
     threadKey: text('thread_key'),
     isPublic: boolean('is_public').notNull(),
@@ -179,6 +183,7 @@ export const mentions = pgTable(
     index('mentions_org_time').on(t.organizationId, t.occurredAt),
     index('mentions_customer').on(t.customerId),
     index('mentions_ticket').on(t.ticketId),
+    foreignKey({ name: 'mentions_customer_fk', columns: [t.organizationId, t.customerId], foreignColumns: [customers.organizationId, customers.id] }),
   ],
 );
 

@@ -76,6 +76,14 @@ describe('ingestMentions', () => {
     expect(result.accepted).toBe(1);
   });
 
+  it('refuses, in the database, a row of one organization that names another organization’s customer', async () => {
+    const result = await ingestMentions({ ctx: system, input: { mentions: [mention({ externalId: 'tenancy-1', author: { externalId: '5005', handle: 'tenant_a' } })] } });
+    const customerId = result.mentions[0]!.customerId!;
+    await expect(database.db.insert(customerIdentities).values({ organizationId: other.id, customerId, key: 'x:@intruder' })).rejects.toThrow();
+    const [ticket] = await database.db.select().from(tickets).where(eq(tickets.customerId, customerId));
+    await expect(database.db.update(tickets).set({ organizationId: other.id }).where(eq(tickets.id, ticket!.id))).rejects.toThrow();
+  });
+
   it('links one customer across channels, groups into their open ticket and ranks the second channel higher', async () => {
     const emailAt = minutesAfter(10);
     const email = mention({ externalId: '<m1@example.com>', channel: 'email', kind: 'email', isPublic: false, occurredAt: emailAt, author: { externalId: 'joao@example.com', email: 'joao@example.com', name: 'João' }, text: 'Still waiting for my refund, order 7781.' });
