@@ -179,6 +179,18 @@ describe('email: the sender is verified by our receiving server before it links 
     expect((await mentionOf('auth-real-2')).customerId).toBe(real.customerId);
   });
 
+  it('a chat visitor typing a customer’s address stays apart unless the site vouches for it', async () => {
+    expect((await send(buildDelivery(email('chat-owner-1'), sim.email))).status).toBe(200);
+    const owner = await mentionOf('chat-owner-1');
+    const chat = (id: string, vouched: boolean): SimulatedMessage => ({ channel: 'chat', id, text: 'Please send my refund to this new card', at, author: lucia, forgedFrom: !vouched });
+    const chatOf = async (id: string) => (await database.db.select().from(mentions).where(and(eq(mentions.organizationId, org.id), eq(mentions.externalId, `session-lucia/${id}`))))[0]!;
+
+    expect((await send(buildDelivery(chat('claim-1', false), sim.chat))).status).toBe(200);
+    expect((await chatOf('claim-1')).customerId).not.toBe(owner.customerId);
+    expect((await send(buildDelivery(chat('vouched-1', true), sim.chat))).status).toBe(200);
+    expect((await chatOf('vouched-1')).customerId).toBe(owner.customerId);
+  });
+
   it('verifies no sender of a connection until its receiving mail server is set', async () => {
     const { connection, generatedSecrets } = await createConnection({ ctx: org.as('admin'), input: { channel: 'email', name: 'care@ inbox' } });
     expect(connection.receivingMailServer).toBeNull();

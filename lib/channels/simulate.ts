@@ -27,7 +27,7 @@ export const SimulatedMessage = z.object({
   promoted: z.boolean().optional(),
   impressions: z.number().int().nonnegative().optional(),
   lang: z.string().optional(),
-  /** Email only: someone else wrote this From address, so the simulated mail server's verdict fails. */
+  /** Someone else's address: an email's simulated mail server verdict fails; a chat visitor's address is not vouched for. */
   forgedFrom: z.boolean().optional(),
 });
 export type SimulatedMessage = z.input<typeof SimulatedMessage>;
@@ -158,7 +158,7 @@ export function buildDelivery(input: SimulatedMessage, connection: SimulatorConn
       );
     case 'chat':
       return stormdesk(
-        JSON.stringify({ sessionId: `session-${m.author.id}`, messageId: m.id, visitor: { id: m.author.id, ...(m.author.name && { name: m.author.name }), ...(m.author.email && { email: m.author.email }) }, text: m.text, sentAt: m.at.toISOString() }),
+        JSON.stringify({ sessionId: `session-${m.author.id}`, messageId: m.id, visitor: { id: m.author.id, ...(m.author.name && { name: m.author.name }), ...(m.author.email && { email: m.author.email, emailVerified: !m.forgedFrom }) }, text: m.text, sentAt: m.at.toISOString() }),
         'application/json',
       );
     default:

@@ -36,7 +36,7 @@ describe('identity keys', () => {
     });
     const mail = await parseEmail('From: Marta Ruiz <Marta.Ruiz@Example.com>\r\nSubject: bag\r\nMessage-ID: <m1@example.com>\r\n\r\nHelp');
     const call = parsePhoneCall({ callId: 'C1', direction: 'inbound', from: '+34 600 11 22 33', to: '+34910000000', startedAt: '2024-03-05T10:00:00Z', durationSeconds: 60, agentSummary: 'bag' });
-    const chat = parseChatMessage({ sessionId: 's', messageId: '1', visitor: { id: 'vis_1', email: 'MARTA.RUIZ@example.com' }, text: 'hi', sentAt: '2024-03-05T11:00:00Z' });
+    const chat = parseChatMessage({ sessionId: 's', messageId: '1', visitor: { id: 'vis_1', email: 'MARTA.RUIZ@example.com', emailVerified: true }, text: 'hi', sentAt: '2024-03-05T11:00:00Z' });
     const [imported] = parseMentionBatch([{ channel: 'facebook', externalId: 'p1', text: 'x', occurredAt: '2024-03-05T09:00:00Z', author: { externalId: '555', phone: '600112233' } }], { defaultCallingCode: '34' });
 
     expect(tweet && identityKeysOf(tweet)).toEqual(['x:id:1498374', 'x:@martaruiz_']);

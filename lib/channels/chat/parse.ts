@@ -11,6 +11,11 @@ export const ChatMessage = z.object({
     id: z.string().trim().min(1).max(200),
     name: z.string().trim().min(1).optional(),
     email: z.string().trim().min(3).optional(),
+    /**
+     * True when the site signed the visitor in and vouches for the address. A visitor can type anyone's address into
+     * a chat box: unvouched, it stays a claim, and the chat is kept apart from the customer who owns it.
+     */
+    emailVerified: z.boolean().optional(),
   }),
   text: z.string().max(20_000),
   sentAt: IsoTimestamp,
@@ -33,6 +38,7 @@ export function parseChatMessage(body: unknown): NormalizedMention {
       externalId: message.visitor.id,
       ...(message.visitor.name !== undefined && { name: message.visitor.name }),
       ...(email !== undefined && { email }),
+      ...(email !== undefined && message.visitor.emailVerified !== true && { verified: false }),
     },
     threadKey: message.sessionId,
     isPublic: false,
