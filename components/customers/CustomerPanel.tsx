@@ -20,7 +20,7 @@ export function CustomerPanel({ data, currentTicketId }: { data: CustomerPanelDa
         </h2>
         {identities.some((i) => isUnverifiedKey(i.key)) && (
           <p className="alert alert-warn small" data-testid="unverified-customer">
-            <UnverifiedSender /> Our mail server could not confirm this sender owns the address, so these messages are kept apart from the customer who does. Check before sharing anything private.
+            <UnverifiedSender /> Nobody confirmed that this sender owns the address (our mail server for an email, your website for a chat), so these messages are kept apart from the customer who does. Check before sharing anything private.
           </p>
         )}
         {customer.mergedIntoId && (

@@ -186,7 +186,9 @@ describe('email: the sender is verified by our receiving server before it links 
     const chatOf = async (id: string) => (await database.db.select().from(mentions).where(and(eq(mentions.organizationId, org.id), eq(mentions.externalId, `session-lucia/${id}`))))[0]!;
 
     expect((await send(buildDelivery(chat('claim-1', false), sim.chat))).status).toBe(200);
-    expect((await chatOf('claim-1')).customerId).not.toBe(owner.customerId);
+    const claim = await chatOf('claim-1');
+    expect(claim.customerId).not.toBe(owner.customerId);
+    expect(claim.authorExternalId).toBe('unverified:lucia.fernandez@gmail.example');
     expect((await send(buildDelivery(chat('vouched-1', true), sim.chat))).status).toBe(200);
     expect((await chatOf('vouched-1')).customerId).toBe(owner.customerId);
   });

@@ -29,7 +29,7 @@ describe('parseChatMessage', () => {
 
   it('keeps an address the site does not vouch for as a claim, apart from the customer who owns it', () => {
     const claimed = parseChatMessage({ ...message, visitor: { id: 'vis_x', email: 'Joao.Silva@Example.com.br' } });
-    expect(claimed.author).toMatchObject({ email: 'joao.silva@example.com.br', verified: false });
+    expect(claimed.author).toMatchObject({ externalId: 'unverified:joao.silva@example.com.br', email: 'joao.silva@example.com.br', verified: false });
     expect(identityKeysOf(claimed)).toEqual(['unverified:joao.silva@example.com.br']);
     expect(identityKeysOf(parseChatMessage(message))).toContain('email:joao.silva@example.com.br');
     expect(parseChatMessage({ ...message, visitor: { id: 'vis_y' } }).author.verified).toBeUndefined();

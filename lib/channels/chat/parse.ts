@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { NormalizedMention } from '@/lib/channels/types';
+import { type NormalizedMention, unverifiedSenderPrefix } from '@/lib/channels/types';
 import { extractHashtags } from '@/lib/channels/text';
 import { IsoTimestamp, parseOrThrow, readJsonBody } from '@/lib/channels/validate';
 
@@ -27,6 +27,7 @@ export function parseChatMessage(body: unknown): NormalizedMention {
   const input = readJsonBody(body, 'Chat message');
   const message = parseOrThrow(ChatMessage, input, 'Chat message');
   const email = message.visitor.email?.toLowerCase();
+  const vouched = message.visitor.emailVerified === true;
   return {
     channel: 'chat',
     // Widgets number messages per session, so the session makes the id unique per connection.
@@ -34,11 +35,12 @@ export function parseChatMessage(body: unknown): NormalizedMention {
     kind: 'chat',
     text: message.text,
     occurredAt: message.sentAt,
+    // An address the site did not vouch for keys the visitor as `unverified:<email>`, as an unauthenticated email is.
     author: {
-      externalId: message.visitor.id,
+      externalId: email !== undefined && !vouched ? `${unverifiedSenderPrefix}${email}` : message.visitor.id,
       ...(message.visitor.name !== undefined && { name: message.visitor.name }),
       ...(email !== undefined && { email }),
-      ...(email !== undefined && message.visitor.emailVerified !== true && { verified: false }),
+      ...(email !== undefined && !vouched && { verified: false }),
     },
     threadKey: message.sessionId,
     isPublic: false,
