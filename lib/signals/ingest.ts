@@ -144,7 +144,6 @@ async function runItems(ctx: Ctx, items: Item[]): Promise<RunOutcome> {
 
 type CustomerState = {
   id: string;
-  isNew: boolean;
   displayName: string;
   lifetimeValueCents: number;
   currency: string;
@@ -159,7 +158,6 @@ type CustomerState = {
 };
 
 type TicketState = TicketToRoute & {
-  isNew: boolean;
   customerId: string;
   subject: string;
   status: 'open' | 'pending' | 'resolved';
@@ -329,8 +327,8 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
     assignTickets(createdTickets.sort((a, b) => b.priority - a.priority), routing, { lifetimeValueOf: (t) => (customerState.get(t.customerId)?.lifetimeValueCents ?? 0) / 100 });
     newTicketIds.push(...createdTickets.map((t) => t.id));
 
-    // 8. Write the slice: customers, identities, tickets, mentions, one multi-row statement each. What is written is
-    // no longer new: a later mention that changes it marks it touched, and step 9 updates it.
+    // 8. Write the slice: customers, identities, tickets, mentions, one multi-row statement each. A later mention that
+    // changes what is written marks it touched again, and step 9 updates it.
     const createdAt = new Date();
     write(
       insertJsonRows(
@@ -361,7 +359,6 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
       insertJsonRows(db, mentions, rows),
     );
     for (const written of [...createdCustomers, ...createdTickets]) {
-      written.isNew = false;
       written.touched = false;
     }
   }
@@ -390,7 +387,6 @@ function newCustomer(mention: NormalizedMention): CustomerState {
   const displayName = a.name?.trim() || (a.handle ? `@${a.handle}` : undefined) || a.email || a.phone || a.externalId;
   return {
     id: uuidv7(),
-    isNew: true,
     displayName: withoutNul(displayName).slice(0, 300),
     lifetimeValueCents: 0,
     currency: 'USD',
@@ -431,7 +427,6 @@ function groupIntoTicket(
   }
   const ticket: TicketState = {
     id: uuidv7(),
-    isNew: true,
     customerId: customer.id,
     subject: subjectOf(text),
     channel: mention.channel,
@@ -542,7 +537,7 @@ async function readStoredState(db: Db, organizationId: string, pairs: { channel:
   const customerOfKey = new Map(identityRows.map((r) => [r.key, r.customerId]));
   const customerState = new Map<string, CustomerState>();
   for (const row of customerRows) {
-    customerState.set(row.id, { ...row, agitator: (row.agitator as AgitatorAssessment | null) ?? null, isNew: false, purchaseCount: 0, contacts: [], touched: false });
+    customerState.set(row.id, { ...row, agitator: (row.agitator as AgitatorAssessment | null) ?? null, purchaseCount: 0, contacts: [], touched: false });
   }
   for (const row of purchaseRows) {
     const customer = customerState.get(row.customerId);
@@ -553,7 +548,6 @@ async function readStoredState(db: Db, organizationId: string, pairs: { channel:
   for (const t of ticketRows) {
     openTicketOf.set(t.customerId, {
       id: t.id,
-      isNew: false,
       customerId: t.customerId,
       subject: t.subject,
       channel: t.channel,
