@@ -86,6 +86,20 @@ describe('raiseAlert', () => {
     expect(adopted).toMatchObject({ status: 'attached', crisisId: storm.crisis!.id });
   });
 
+  it('an emerging topic that grows past the room size opens the room with the same alert', async () => {
+    const org = await createTestOrganization(db, 'alerts-grown');
+    const early = spike({ kind: 'emerging_topic', seriesKey: 'topic:#gatechaos', topic: '#gatechaos', observed: 6, score: 12 });
+    expect((await raiseAlert({ ctx: system(org), input: early })).outcome).toBe('below_threshold');
+    const grown = await raiseAlert({ ctx: system(org), input: { ...early, observed: 24, summary: '“#gatechaos” is suddenly frequent: 24 recent complaints mention it.' } });
+    expect(grown.outcome).toBe('opened');
+    expect(grown.crisis).toMatchObject({ title: 'Emerging complaints about #gatechaos' });
+    const rows = await db.select().from(alerts).where(eq(alerts.organizationId, org.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ observed: 24, status: 'opened_crisis', crisisId: grown.crisis!.id });
+    // Raised again (another instance), it is a repeat.
+    expect((await raiseAlert({ ctx: system(org), input: { ...early, observed: 24 } })).outcome).toBe('duplicate');
+  });
+
   it('rejects a malformed alert with a clear message and stores nothing', async () => {
     const org = await createTestOrganization(db, 'alerts-invalid');
     await expect(raiseAlert({ ctx: system(org), input: spike({ topic: '' }) })).rejects.toSatisfy(rejectsWith('INVALID_INPUT'));

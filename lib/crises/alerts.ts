@@ -51,23 +51,15 @@ export async function raiseAlert({ ctx, input, notify }: { ctx: Ctx; input: Rais
     await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`stormdesk.alerts:${organizationId}`}))`);
     const settings = await detectionSettings(tx);
     const mentionId = data.mentionId ? await existingMention(tx, data.mentionId) : null;
-    const [alert] = await db
+    const measured = { observed: data.observed, expected: data.expected, score: data.score, explanation: { ...data.explanation, summary: data.summary, termShares: data.termShares } };
+    const [inserted] = await db
       .insert(alerts)
-      .values({
-        organizationId,
-        kind: data.kind,
-        seriesKey: data.seriesKey,
-        topic: data.topic,
-        channel: data.channel,
-        observed: data.observed,
-        expected: data.expected,
-        score: data.score,
-        since: data.since,
-        explanation: { ...data.explanation, summary: data.summary, termShares: data.termShares },
-        mentionId,
-      })
+      .values({ organizationId, kind: data.kind, seriesKey: data.seriesKey, topic: data.topic, channel: data.channel, since: data.since, mentionId, ...measured })
       .onConflictDoNothing()
       .returning();
+    // The same onset again: a repeat (another instance, a replay), or a surge that was below the threshold and has
+    // grown past it, whose alert is brought up to date and goes on to open or join a room.
+    const alert = inserted ?? (aboveThreshold(data, settings) ? await grownAlert(tx, data, measured) : undefined);
     if (!alert) return { outcome: 'duplicate' as const, alert: null, crisis: null, notified: [] };
 
     const related = await relatedOpenCrisis(tx, data, settings);
@@ -157,6 +149,16 @@ async function relatedOpenCrisis(ctx: Ctx, alert: z.output<typeof RaiseAlertInpu
       return topic === 'all' || alert.topic === 'all' || (alert.termShares[topic] ?? 0) >= RELATED_SHARE;
     }) ?? null
   );
+}
+
+/** The stored alert of this onset if it was below the threshold, updated with what the surge measures now. */
+async function grownAlert(ctx: Ctx, data: z.output<typeof RaiseAlertInput>, measured: Pick<typeof alerts.$inferInsert, 'observed' | 'expected' | 'score' | 'explanation'>): Promise<AlertRow | undefined> {
+  const [row] = await ctx.db
+    .update(alerts)
+    .set({ ...measured, status: 'new' })
+    .where(and(eq(alerts.organizationId, ctx.organizationId), eq(alerts.kind, data.kind), eq(alerts.seriesKey, data.seriesKey), eq(alerts.since, data.since), eq(alerts.status, 'below_threshold')))
+    .returning();
+  return row;
 }
 
 function aboveThreshold(alert: z.output<typeof RaiseAlertInput>, settings: LiveDetectionSettings): boolean {

@@ -1,5 +1,5 @@
 import type { IngestedMention } from '@/lib/events';
-import { EmergingTerms, normaliseTerm } from './emerging-terms';
+import { type EmergingTerm, EmergingTerms, normaliseTerm } from './emerging-terms';
 import type { LiveDetectionSettings } from './live-settings';
 import { detectPromotedPost } from './promoted-post';
 import { SeriesState } from './series-state';
@@ -82,6 +82,9 @@ export class OrganizationDetector {
   private readonly topics = new Map<string, number>();
   /** Terms that emerged within the storm window, with when: words that come with them are the same topic. */
   private readonly emerged = new Map<string, number>();
+  // Emerged topics alerted before they had enough complaints to open a room by themselves, counted on: when they do,
+  // their alert is raised again with the same onset, and the room opens (an alert fires once per surge otherwise).
+  private readonly growing = new Map<string, { found: EmergingTerm; sinceMs: number; count: number }>();
   private lastClosedBucket = Number.NaN;
   private lastDataMs = Number.NEGATIVE_INFINITY;
   private wallAtLastData = 0;
@@ -178,11 +181,20 @@ export class OrganizationDetector {
       }
       const clockMs = this.lastDataMs;
       this.recent.push({ atMs: Math.max(atMs, bucket * bucketMs), channel: mention.channel, terms, ticketId: mention.ticketId });
+      for (const term of terms) {
+        const grown = this.grow(term, clockMs);
+        if (grown) out.alerts.push(grown);
+      }
       for (const found of this.emerging.observe(clockMs, terms)) {
         this.watchTopic(found.term, bucket);
         if (this.partOfEmergedTopic(found.term, found.atMs)) continue;
         this.emerged.set(found.term, found.atMs);
-        out.alerts.push(this.emergingAlert(found.term, found.atMs, found.recentCount, found.expectedRecentCount, found.baselinePerHour, found.score));
+        const alert = this.emergingAlert(found.term, found.atMs, found.recentCount, found.expectedRecentCount, found.baselinePerHour, found.score);
+        out.alerts.push(alert);
+        if (alert.observed < this.settings.emergingCrisisMinComplaints) {
+          const count = this.complaintsSince(alert.sinceMs, (c) => c.terms.includes(found.term)).length;
+          this.growing.set(found.term, { found, sinceMs: alert.sinceMs, count });
+        }
       }
       const promoted = this.promotedAlert(mention, clockMs, terms);
       if (promoted) out.alerts.push(promoted);
@@ -306,6 +318,21 @@ export class OrganizationDetector {
       }
     }
     this.topics.set(term, bucket);
+  }
+
+  /** One more complaint about an emerged topic still short of a room: its alert again, same onset, once it has enough. */
+  private grow(term: string, clockMs: number): AlertDraft | null {
+    const surge = this.growing.get(term);
+    if (!surge) return null;
+    if (clockMs - surge.found.atMs > this.settings.stormWindowMinutes * 60_000) {
+      this.growing.delete(term);
+      return null;
+    }
+    surge.count++;
+    if (surge.count < this.settings.emergingCrisisMinComplaints) return null;
+    this.growing.delete(term);
+    const { found } = surge;
+    return { ...this.emergingAlert(term, clockMs, surge.count, found.expectedRecentCount, found.baselinePerHour, found.score), sinceMs: surge.sinceMs };
   }
 
   // "bag", "lost" and "#lostluggage" surging together are one topic: a term mostly seen with one that emerged a
