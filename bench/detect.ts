@@ -116,18 +116,24 @@ async function timeStorm(db: Db, storm: number, via: Via, ingestUrl: string): Pr
     const early = await roomAndNotice(db, organizationId);
     const began = performance.now();
     let room = early;
+    // Where the data's clock was when the room came: alerts raised as complaints arrive (an emerging topic reaching its
+    // room size) have no bucket of their own, so their lateness is the data time past the onset bucket's close.
+    let openedAtDataMs = closesOnset;
     while (!room && next < batches.length) {
-      await send(batches[next++]!);
+      const batch = batches[next++]!;
+      await send(batch);
       await service.idle();
       room = await roomAndNotice(db, organizationId);
+      openedAtDataMs = batch[0]!.occurredAt.getTime();
     }
     const processingMs = performance.now() - began;
     if (!room) throw new Error(`storm ${storm}: no room opened`);
     const [trigger] = await db.select().from(alerts).where(eq(alerts.id, room.triggerAlertId!));
-    const alertBucket = Math.floor(new Date(String(trigger!.explanation.bucketStart ?? scenario.stormStartMs)).getTime() / MINUTE_MS);
     // A room opened by a later bucket waited for it: count those minutes too.
-    const bucketsLate = Math.max(0, alertBucket - onsetBucket);
-    return { storm, bucketsLate, processingMs, spikeToRoomMs: processingMs + bucketsLate * MINUTE_MS, openedBy: `${trigger!.kind} ${trigger!.seriesKey}` };
+    const bucketStart = trigger!.explanation.bucketStart;
+    const lateMs =
+      typeof bucketStart === 'string' ? Math.max(0, Math.floor(Date.parse(bucketStart) / MINUTE_MS) - onsetBucket) * MINUTE_MS : Math.max(0, openedAtDataMs - closesOnset);
+    return { storm, bucketsLate: Math.floor(lateMs / MINUTE_MS), processingMs, spikeToRoomMs: processingMs + lateMs, openedBy: `${trigger!.kind} ${trigger!.seriesKey}` };
   } finally {
     await service.stop();
   }
