@@ -27,11 +27,16 @@ export type MentionAuthor = {
   followers?: number;
   accountCreatedAt?: Date;
   /**
-   * Whether the channel proved the author owns the address: set by the email adapter from our receiving server's
-   * verdict. `false` keys the author as `unverified:<email>`, apart from the customer who really owns it.
+   * Whether the channel proved the author owns the address: the email adapter from our receiving server's verdict,
+   * the chat adapter from the site vouching for its visitor. `false` comes with `unverifiedAuthor`.
    */
   verified?: boolean;
 };
+
+/** An author whose address nobody vouched for: keyed `unverified:<email>`, apart from the customer who really owns it. */
+export function unverifiedAuthor(author: MentionAuthor, email: string): MentionAuthor {
+  return { ...author, externalId: `${unverifiedSenderPrefix}${email}`, verified: false };
+}
 
 export type MentionMetrics = {
   impressions?: number;

@@ -323,11 +323,7 @@ export class OrganizationDetector {
   /** One more complaint about an emerged topic still short of a room: its alert again, same onset, once it has enough. */
   private grow(term: string, clockMs: number): AlertDraft | null {
     const surge = this.growing.get(term);
-    if (!surge) return null;
-    if (clockMs - surge.found.atMs > this.settings.stormWindowMinutes * 60_000) {
-      this.growing.delete(term);
-      return null;
-    }
+    if (!surge || clockMs - surge.found.atMs > this.settings.stormWindowMinutes * 60_000) return null;
     surge.count++;
     if (surge.count < this.settings.emergingCrisisMinComplaints) return null;
     this.growing.delete(term);
@@ -354,6 +350,8 @@ export class OrganizationDetector {
 
   private trimRecent(): void {
     const keepFromMs = this.lastDataMs - this.settings.stormWindowMinutes * 60_000;
+    // A surge that never reached its room size within the storm window is no longer followed.
+    for (const [term, surge] of this.growing) if (surge.found.atMs < keepFromMs) this.growing.delete(term);
     let drop = 0;
     while (drop < this.recent.length && (this.recent[drop]!.atMs < keepFromMs || this.recent.length - drop > MAX_RECENT)) drop++;
     if (drop > 0) this.recent.splice(0, drop);

@@ -67,7 +67,8 @@ export const isUnverifiedKey = (key: string) => key.startsWith(unverifiedSenderP
 export function identityKeysOf(mention: Pick<NormalizedMention, 'channel' | 'author'>, options: { defaultCallingCode?: string } = {}): string[] {
   const { channel, author } = mention;
   if (author.verified === false || isUnverifiedKey(author.externalId)) {
-    const claimed = (author.email ?? author.externalId).trim().replace(/^unverified:/, '');
+    const given = (author.email ?? author.externalId).trim();
+    const claimed = isUnverifiedKey(given) ? given.slice(unverifiedSenderPrefix.length) : given;
     // An address that does not even parse still gets a key of its own, never a shared one.
     return [unverifiedKey(claimed) ?? `${unverifiedSenderPrefix}${claimed.toLowerCase()}`];
   }

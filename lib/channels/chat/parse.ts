@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type NormalizedMention, unverifiedSenderPrefix } from '@/lib/channels/types';
+import { type MentionAuthor, type NormalizedMention, unverifiedAuthor } from '@/lib/channels/types';
 import { extractHashtags } from '@/lib/channels/text';
 import { IsoTimestamp, parseOrThrow, readJsonBody } from '@/lib/channels/validate';
 
@@ -27,7 +27,11 @@ export function parseChatMessage(body: unknown): NormalizedMention {
   const input = readJsonBody(body, 'Chat message');
   const message = parseOrThrow(ChatMessage, input, 'Chat message');
   const email = message.visitor.email?.toLowerCase();
-  const vouched = message.visitor.emailVerified === true;
+  const author: MentionAuthor = {
+    externalId: message.visitor.id,
+    ...(message.visitor.name !== undefined && { name: message.visitor.name }),
+    ...(email !== undefined && { email }),
+  };
   return {
     channel: 'chat',
     // Widgets number messages per session, so the session makes the id unique per connection.
@@ -35,13 +39,8 @@ export function parseChatMessage(body: unknown): NormalizedMention {
     kind: 'chat',
     text: message.text,
     occurredAt: message.sentAt,
-    // An address the site did not vouch for keys the visitor as `unverified:<email>`, as an unauthenticated email is.
-    author: {
-      externalId: email !== undefined && !vouched ? `${unverifiedSenderPrefix}${email}` : message.visitor.id,
-      ...(message.visitor.name !== undefined && { name: message.visitor.name }),
-      ...(email !== undefined && { email }),
-      ...(email !== undefined && !vouched && { verified: false }),
-    },
+    // An address the site did not vouch for is a claim, kept apart as an unauthenticated email's is.
+    author: email !== undefined && message.visitor.emailVerified !== true ? unverifiedAuthor(author, email) : author,
     threadKey: message.sessionId,
     isPublic: false,
     hashtags: extractHashtags(message.text),

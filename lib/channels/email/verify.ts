@@ -1,5 +1,5 @@
 import { verifyStormdeskSignature, type RawBody } from '@/lib/channels/signature';
-import { type NormalizedMention, unverifiedSenderPrefix } from '@/lib/channels/types';
+import { type NormalizedMention, unverifiedAuthor } from '@/lib/channels/types';
 
 /** Checks the `x-stormdesk-signature` our mail relay puts on each raw message it forwards; throws UNAUTHENTICATED on mismatch. */
 export function verifyEmailRelaySignature(input: { rawBody: RawBody; signature: string | null | undefined; secret: string }): void {
@@ -103,6 +103,5 @@ function domainOf(value: string): string | undefined {
  */
 export function withSenderVerdict(mention: NormalizedMention, authentication: SenderAuthentication | null): NormalizedMention {
   if (authentication?.authenticated) return { ...mention, author: { ...mention.author, verified: true } };
-  const email = mention.author.email ?? mention.author.externalId;
-  return { ...mention, author: { ...mention.author, externalId: `${unverifiedSenderPrefix}${email}`, verified: false } };
+  return { ...mention, author: unverifiedAuthor(mention.author, mention.author.email ?? mention.author.externalId) };
 }
