@@ -5,7 +5,8 @@ export const baseURL = `http://localhost:${port}`;
 
 /**
  * Browser tests drive Debian's Chromium against the production build (`npm run build`), started by Playwright with
- * a fresh data directory. scripts/test.mjs sets E2E_DATA_DIR; DATABASE_URL, when set, runs them on Postgres instead.
+ * a fresh data directory (the restart spec runs its own on E2E_PORT + 1, the fake Graph API listens on E2E_PORT + 2).
+ * scripts/test.mjs sets E2E_DATA_DIR; DATABASE_URL, when set, runs them on Postgres instead.
  */
 export default defineConfig({
   testDir: 'e2e',
@@ -26,7 +27,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'node dist/server.mjs',
+    command: 'node --max-semi-space-size=64 dist/server.mjs',
     url: `${baseURL}/api/health`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
@@ -37,6 +38,8 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: '1',
       STORMDESK_DATA_DIR: process.env.E2E_DATA_DIR ?? '.data/e2e',
       STORMDESK_DEMO: 'on',
+      // The Graph API that id-only Instagram mentions are fetched from: a fake that e2e/instagram-mentions.spec.ts runs.
+      META_GRAPH_URL: `http://127.0.0.1:${port + 2}`,
       ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, AUTH_SECRET: process.env.AUTH_SECRET ?? 'e2e-secret-e2e-secret-e2e-secret-0123' } : {}),
     },
   },

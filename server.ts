@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { sql } from 'drizzle-orm';
 import next from 'next';
 import { DatabaseStartupError, openDatabase } from '@/db/client';
+import { startInstagramMentionFetch } from '@/lib/channels/meta/mention-fetch';
 import { createAppRoomServer } from '@/lib/collab/app-rooms';
 import { ConfigError, loadConfig } from '@/lib/config';
 import { startNotificationDelivery } from '@/lib/crises/notify-delivery';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   const rooms = createAppRoomServer({ db, authSecret: config.authSecret, allowedOrigins: config.allowedOrigins, log });
   const delivery = startNotificationDelivery({ db, smtpUrl: process.env.SMTP_URL, smtpFrom: process.env.SMTP_FROM, log });
   const detection = startLiveDetection({ db, log, onNotificationsQueued: delivery.kick });
+  const mentionFetch = startInstagramMentionFetch({ db, graphUrl: config.metaGraphUrl, log });
 
   const server = createServer((req, res) => {
     if (req.url === '/api/health') {
@@ -65,6 +67,8 @@ async function main(): Promise<void> {
     force.unref();
     server.close();
     await rooms.close();
+    // Before detection stops, so the last fetched mentions are still counted.
+    await mentionFetch.stop();
     await detection.stop();
     await delivery.stop();
     stopSlaEscalation();

@@ -6,7 +6,7 @@ const benches = ['bench/detect-core.ts', 'bench/ingest.ts', 'bench/detect.ts', '
 const figures: Record<string, unknown> = {};
 for (const file of benches) {
   console.log(`\n# ${file}`);
-  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const run = spawnSync(process.execPath, ['--expose-gc', '--max-semi-space-size=64', '--import', 'tsx', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   process.stdout.write(run.stdout);
   const last = run.stdout.trim().split('\n').at(-1) ?? '';
   try {

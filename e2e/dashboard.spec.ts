@@ -48,7 +48,9 @@ test('a storm drill through live detection opens a room by itself, on the dashbo
   const promoted = dashboard.alertRows().filter({ hasText: 'Promoted post' });
   await expect(promoted).toContainText('@stranded_sam');
   await expect(promoted).toContainText('opened a room');
-  await expect(lead.page.getByTestId('emerging-topic').first()).toContainText('#lostluggage');
+  // The hashtag that carries the storm is an emerging topic (the drill's seed follows the clock; in a few seeds in a
+  // thousand one of its words also emerges on its own a moment later, and is listed above it, newest first).
+  await expect(lead.page.getByTestId('emerging-topic').filter({ hasText: '#lostluggage' })).toHaveCount(1);
   // The all-complaints spike joined the same room: one storm, one room.
   await expect(dashboard.alertRows().filter({ hasText: 'all complaints' }).first()).toContainText('in a room');
   await lead.page.screenshot({ path: `${screens}/dashboard-storm.png`, fullPage: true });

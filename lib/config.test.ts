@@ -25,6 +25,12 @@ describe('loadConfig', () => {
     expect(ok.seedDemo).toBe(false);
   });
 
+  it('takes the Graph API base URL from META_GRAPH_URL, without a trailing slash, and refuses one that is not http(s)', () => {
+    expect(loadConfig({ STORMDESK_DATA_DIR: dataDir }).metaGraphUrl).toBe('https://graph.facebook.com');
+    expect(loadConfig({ STORMDESK_DATA_DIR: dataDir, META_GRAPH_URL: 'http://127.0.0.1:4010/' }).metaGraphUrl).toBe('http://127.0.0.1:4010');
+    expect(() => loadConfig({ STORMDESK_DATA_DIR: dataDir, META_GRAPH_URL: 'graph.facebook.com' })).toThrow(/META_GRAPH_URL must be an http\(s\) URL/);
+  });
+
   it('checks PORT and the secret length', () => {
     expect(() => loadConfig({ PORT: 'eighty', STORMDESK_DATA_DIR: dataDir })).toThrow(/PORT must be a port number/);
     expect(() => loadConfig({ AUTH_SECRET: 'short' })).toThrow(/too short/);

@@ -19,6 +19,8 @@ export interface ServerConfig {
   seedDemo: boolean;
   publicUrl: string;
   allowedOrigins: string[];
+  /** META_GRAPH_URL: where Instagram mentions are fetched from (https://graph.facebook.com; tests point it at a fake). */
+  metaGraphUrl: string;
 }
 
 /** Reads and checks the environment once, at start-up. */
@@ -41,7 +43,9 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
   const demoSetting = env.STORMDESK_DEMO?.toLowerCase();
   const seedDemo = demoSetting ? ['1', 'on', 'true', 'yes'].includes(demoSetting) : !(databaseUrl && !dev);
   const allowedOrigins = [publicUrl, ...(env.STORMDESK_ALLOWED_ORIGINS ?? '').split(',')].map((o) => o.trim()).filter(Boolean);
-  return { port, hostname: env.HOSTNAME_BIND || '0.0.0.0', dev, databaseUrl, dataDir, authSecret: secret, authSecretSource, seedDemo, publicUrl, allowedOrigins };
+  const metaGraphUrl = (env.META_GRAPH_URL || 'https://graph.facebook.com').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(metaGraphUrl)) throw new ConfigError(`META_GRAPH_URL must be an http(s) URL like https://graph.facebook.com, not "${env.META_GRAPH_URL}".`);
+  return { port, hostname: env.HOSTNAME_BIND || '0.0.0.0', dev, databaseUrl, dataDir, authSecret: secret, authSecretSource, seedDemo, publicUrl, allowedOrigins, metaGraphUrl };
 }
 
 function generatedSecret(dataDir: string): { secret: string; source: 'generated' | 'data-dir' } {

@@ -22,6 +22,8 @@ export interface IngestedMention {
 export interface DomainEvents {
   'member.changed': { organizationId: string; memberId: string; userId: string };
   'mentions.ingested': { organizationId: string; mentions: IngestedMention[] };
+  /** Id-only Instagram mentions were queued for fetching from the Graph API (the fetch worker wakes up). */
+  'mentions.fetchQueued': { organizationId: string };
   /** Something members' pages show changed; `topic` says what (`queue`, `crises`, `crisis:<id>`, `alerts`, `notifications`). */
   'live.changed': { organizationId: string; topic: string; memberIds?: string[] };
 }

@@ -3,6 +3,9 @@ import type { DatabaseHandle } from '@/db/client';
 import { listAudit } from '@/db/queries/audit';
 import { findMember, findMemberByUserId, listMembers } from '@/db/queries/members';
 import { createTestDatabase } from '@/db/testing';
+import { instagramMentionFetches } from '@/db/schema';
+import { createConnection } from '@/lib/channels/connections';
+import { listMentionFetchBacklog, retryMentionFetches } from '@/lib/channels/meta/mention-fetch';
 import { authorizeDocument, notesDocumentName } from '@/lib/collab/documents';
 import { DomainError } from '@/lib/errors';
 import { addMember, changeMemberRole } from '@/lib/orgs/members';
@@ -44,6 +47,14 @@ describe('tenant isolation', () => {
     const { member } = await addMember({ ctx: a.as('admin'), input });
     expect(member.organizationId).toBe(a.id);
     expect((await listMembers(database.db, b.id)).map((m) => m.email)).not.toContain('sneaky@tenant.example');
+  });
+
+  it('Instagram mention fetches: B’s admin neither sees A’s waiting fetches nor requeues them', async () => {
+    const { connection } = await createConnection({ ctx: a.as('admin'), input: { channel: 'instagram', name: 'A on Instagram' } });
+    await database.db.insert(instagramMentionFetches).values({ organizationId: a.id, connectionId: connection.id, accountId: '1784', mediaId: '1790', commentId: '1780', notifiedAt: new Date(), status: 'failed', attempts: 1, lastError: 'code 190' });
+    expect(await listMentionFetchBacklog(database.db, b.id)).toEqual([]);
+    expect(await retryMentionFetches({ ctx: b.as('admin'), input: { connectionId: connection.id } })).toEqual({ requeued: 0 });
+    expect(await listMentionFetchBacklog(database.db, a.id)).toMatchObject([{ connectionId: connection.id, failed: 1, failedError: 'code 190' }]);
   });
 
   it('rooms: no access to another organization’s documents, read-only for observers, none for unknown kinds', async () => {

@@ -20,7 +20,7 @@ export function CustomerPanel({ data, currentTicketId }: { data: CustomerPanelDa
         </h2>
         {identities.some((i) => isUnverifiedKey(i.key)) && (
           <p className="alert alert-warn small" data-testid="unverified-customer">
-            <UnverifiedSender /> Nobody confirmed that this sender owns the address (our mail server for an email, your website for a chat), so these messages are kept apart from the customer who does. Check before sharing anything private.
+            <UnverifiedSender /> Nobody confirmed that this sender owns the address or number (our mail server for an email, your website for a chat, the caller’s carrier for a call), so these messages are kept apart from the customer who does. Check who this is before sharing anything private or changing a booking, refund or payment on their word.
           </p>
         )}
         {customer.mergedIntoId && (

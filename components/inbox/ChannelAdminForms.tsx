@@ -42,6 +42,23 @@ function ReceivingMailServerInput({ value }: { value?: string | null }) {
   );
 }
 
+/**
+ * Whether a phone connection takes a caller id that no STIR/SHAKEN attestation proves as the customer's. Always
+ * submitted (a select), so saving the form never flips it by omission.
+ */
+function TrustCallerIdInput({ value = false }: { value?: boolean }) {
+  return (
+    <label className="field">
+      Caller ids without attestation
+      <span className="small muted">only STIR/SHAKEN full attestation (A) proves a caller; calls from outside North America never carry it</span>
+      <select name="trustCallerId" defaultValue={value ? 'true' : 'false'}>
+        <option value="false">keep apart, marked “sender not verified”</option>
+        <option value="true">trust them as the customer’s number</option>
+      </select>
+    </label>
+  );
+}
+
 /** Creates a connection for a channel; the webhook URL and generated secrets are shown once. */
 export function CreateConnectionForm({ action, fieldsByChannel, channelNames, origin }: { action: Action<CreateConnectionState>; fieldsByChannel: Record<string, Field[]>; channelNames: Record<string, string>; origin: string }) {
   const [channel, setChannel] = useState('x');
@@ -89,6 +106,7 @@ export function CreateConnectionForm({ action, fieldsByChannel, channelNames, or
       <div className="form-row">
         <SecretInputs fields={fieldsByChannel[channel] ?? []} />
         {channel === 'email' && <ReceivingMailServerInput />}
+        {channel === 'phone' && <TrustCallerIdInput />}
         <button className="button" type="submit" disabled={pending}>
           {pending ? 'Connecting…' : 'Connect'}
         </button>
@@ -97,7 +115,7 @@ export function CreateConnectionForm({ action, fieldsByChannel, channelNames, or
   );
 }
 
-/** Replaces a connection's secrets (write-only) and switches it on or off. */
+/** Replaces a connection's secrets (write-only), its email or phone sender setting, and switches it on or off. */
 export function UpdateConnectionForm({
   action,
   connectionId,
@@ -105,6 +123,7 @@ export function UpdateConnectionForm({
   secretsSet,
   enabled,
   receivingMailServer,
+  trustCallerId,
 }: {
   action: Action<UpdateConnectionState>;
   connectionId: string;
@@ -113,6 +132,8 @@ export function UpdateConnectionForm({
   enabled: boolean;
   /** Given (null when unset) for email connections only. */
   receivingMailServer?: string | null;
+  /** Given for phone connections only. */
+  trustCallerId?: boolean;
 }) {
   const [state, formAction, pending] = useActionState(action, null);
   return (
@@ -120,6 +141,7 @@ export function UpdateConnectionForm({
       <input type="hidden" name="connectionId" value={connectionId} />
       <SecretInputs fields={fields} set={secretsSet} />
       {receivingMailServer !== undefined && <ReceivingMailServerInput value={receivingMailServer} />}
+      {trustCallerId !== undefined && <TrustCallerIdInput value={trustCallerId} />}
       <label className="field" style={{ flexDirection: 'row', alignItems: 'center' }}>
         <input type="checkbox" name="enabled" defaultChecked={enabled} /> receiving
       </label>
@@ -175,6 +197,29 @@ export function RevokeKeyButton({ keyId, action }: { keyId: string; action: (key
         Revoke
       </button>
       {error && <span className="small text-danger">{error}</span>}
+    </>
+  );
+}
+
+/** Asks for a connection's failed Instagram mentions to be fetched again (after fixing what failed them). */
+export function RetryMentionFetchesButton({ connectionId, action }: { connectionId: string; action: (connectionId: string) => Promise<ActionResult<{ requeued: number }>> }) {
+  const [pending, start] = useTransition();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  return (
+    <>
+      <button
+        className="button button-quiet"
+        disabled={pending}
+        onClick={() =>
+          start(async () => {
+            const result = await action(connectionId);
+            setMessage(result.ok ? { ok: true, text: `${result.data.requeued} queued again.` } : { ok: false, text: result.error });
+          })
+        }
+      >
+        Fetch again
+      </button>
+      {message && <span className={message.ok ? 'small' : 'small text-danger'}>{message.text}</span>}
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, foreignKey, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, foreignKey, index, integer, json, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { at, createdAt } from './columns';
 import { members, organizations } from './core';
 
@@ -38,6 +38,13 @@ export const channelConnections = pgTable(
      * trusted to say whether the From address is authenticated. Null: no sender is verified.
      */
     receivingMailServer: text('receiving_mail_server'),
+    /**
+     * Phone only: whether an inbound caller id that no STIR/SHAKEN attestation proves (none, No-TN-Validation — every
+     * call from outside North America —, or a pass without its level) is taken as the customer's. False: such callers
+     * are kept apart as unverified. Connections made before the setting existed were migrated to true (their old
+     * behaviour), and the Channels page warns about it.
+     */
+    trustCallerId: boolean('trust_caller_id').notNull().default(false),
     enabled: boolean('enabled').notNull().default(true),
     createdAt: createdAt(),
   },
@@ -69,7 +76,7 @@ export const customers = pgTable(
     /** Largest audience seen on any of their accounts. */
     followers: integer('followers').notNull().default(0),
     accountCreatedAt: at('account_created_at'),
-    agitator: jsonb('agitator').$type<{ kind: string; confidence: number; reasons: string[] }>(),
+    agitator: json('agitator').$type<{ kind: string; confidence: number; reasons: string[] }>(),
     mergedIntoId: uuid('merged_into_id'),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
     lastContactAt: at('last_contact_at'),
@@ -119,13 +126,15 @@ export const tickets = pgTable(
   'tickets',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: orgId(),
+    // The organization is checked through the customer (below): the foreign key to (organization, customer) already
+    // proves the organization exists, and deleting it deletes its customers and their tickets.
+    organizationId: uuid('organization_id').notNull(),
     customerId: uuid('customer_id').notNull(),
     subject: text('subject').notNull(),
     channel: text('channel', { enum: channels }).notNull(),
     status: text('status', { enum: ticketStatuses }).notNull().default('open'),
     priority: integer('priority').notNull().default(0),
-    priorityBreakdown: jsonb('priority_breakdown').$type<{ factor: string; points: number; reason: string }[]>().notNull().default([]),
+    priorityBreakdown: json('priority_breakdown').$type<{ factor: string; points: number; reason: string }[]>().notNull().default([]),
     assigneeId: uuid('assignee_id').references(() => members.id, { onDelete: 'set null' }),
     slaDueAt: timestamp('sla_due_at', { withTimezone: true }).notNull(),
     escalatedAt: at('escalated_at'),
@@ -139,9 +148,10 @@ export const tickets = pgTable(
   (t) => [
     index('tickets_queue').on(t.organizationId, t.status, t.priority),
     index('tickets_customer').on(t.customerId),
-    index('tickets_assignee').on(t.assigneeId),
-    index('tickets_crisis').on(t.crisisId),
-    foreignKey({ name: 'tickets_customer_fk', columns: [t.organizationId, t.customerId], foreignColumns: [customers.organizationId, customers.id] }),
+    // Only assigned tickets and crisis tickets are looked up by these: a storm's new tickets add no entry to them.
+    index('tickets_assignee').on(t.assigneeId).where(sql`${t.assigneeId} is not null`),
+    index('tickets_crisis').on(t.crisisId).where(sql`${t.crisisId} is not null`),
+    foreignKey({ name: 'tickets_customer_fk', columns: [t.organizationId, t.customerId], foreignColumns: [customers.organizationId, customers.id] }).onDelete('cascade'),
   ],
 );
 
@@ -150,7 +160,8 @@ export const mentions = pgTable(
   'mentions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: orgId(),
+    // Checked through the customer, as for tickets: one foreign key check per row fewer on the table a storm fills.
+    organizationId: uuid('organization_id').notNull(),
     channel: text('channel', { enum: channels }).notNull(),
     connectionId: uuid('connection_id').references(() => channelConnections.id, { onDelete: 'set null' }),
     externalId: text('external_id').notNull(),
@@ -162,12 +173,12 @@ export const mentions = pgTable(
     authorHandle: text('author_handle'),
     authorName: text('author_name'),
     authorFollowers: integer('author_followers'),
-    customerId: uuid('customer_id'),
+    customerId: uuid('customer_id').notNull(),
     ticketId: uuid('ticket_id').references(() => tickets.id),
     threadKey: text('thread_key'),
     isPublic: boolean('is_public').notNull(),
     promoted: boolean('promoted').notNull().default(false),
-    metrics: jsonb('metrics').$type<{ impressions?: number; likes?: number; reposts?: number; replies?: number }>(),
+    metrics: json('metrics').$type<{ impressions?: number; likes?: number; reposts?: number; replies?: number }>(),
     hashtags: text('hashtags').array().notNull().default(sql`'{}'::text[]`),
     lang: text('lang'),
     category: text('category', { enum: categories }).notNull(),
@@ -175,15 +186,56 @@ export const mentions = pgTable(
     matchedTriggers: text('matched_triggers').array().notNull().default(sql`'{}'::text[]`),
     topicTerms: text('topic_terms').array().notNull().default(sql`'{}'::text[]`),
     priority: integer('priority').notNull().default(0),
-    priorityBreakdown: jsonb('priority_breakdown').$type<{ factor: string; points: number; reason: string }[]>().notNull().default([]),
-    raw: jsonb('raw').notNull(),
+    // json, not jsonb, for the documents written once and read whole (the breakdown, the payload; agitator and the
+    // ticket's breakdown too): json input only checks the text, where jsonb builds a tree, a quarter of the cost of
+    // writing a mention row. And the payload keeps its exact text.
+    priorityBreakdown: json('priority_breakdown').$type<{ factor: string; points: number; reason: string }[]>().notNull().default([]),
+    raw: json('raw').notNull(),
   },
   (t) => [
     uniqueIndex('mentions_dedupe').on(t.organizationId, t.channel, t.externalId),
     index('mentions_org_time').on(t.organizationId, t.occurredAt),
     index('mentions_customer').on(t.customerId),
     index('mentions_ticket').on(t.ticketId),
-    foreignKey({ name: 'mentions_customer_fk', columns: [t.organizationId, t.customerId], foreignColumns: [customers.organizationId, customers.id] }),
+    foreignKey({ name: 'mentions_customer_fk', columns: [t.organizationId, t.customerId], foreignColumns: [customers.organizationId, customers.id] }).onDelete('cascade'),
+  ],
+);
+
+export const mentionFetchStatuses = ['pending', 'fetching', 'fetched', 'skipped', 'failed'] as const;
+export type MentionFetchStatus = (typeof mentionFetchStatuses)[number];
+
+/**
+ * An Instagram mention Meta announced by ids only (`mentions` webhook: media id, comment id), kept until its text and
+ * author are fetched from the Graph API and ingested: accepted means never lost. A Meta retry of the same webhook finds
+ * its row (the unique index) instead of queueing a second fetch. `fetching` is a lease: a worker that died mid-fetch
+ * leaves the row claimable again once `next_attempt_at` passes.
+ */
+export const instagramMentionFetches = pgTable(
+  'instagram_mention_fetches',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: orgId(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => channelConnections.id, { onDelete: 'cascade' }),
+    /** The mentioned Instagram account (the webhook entry's id): the `{ig-user-id}` the Graph API is asked through. */
+    accountId: text('account_id').notNull(),
+    mediaId: text('media_id').notNull(),
+    /** '' for a mention in a caption: NULLs never collide in a unique index, and retries must. */
+    commentId: text('comment_id').notNull().default(''),
+    /** When Meta says it happened (entry.time): the mention's time if the Graph answer has none. */
+    notifiedAt: timestamp('notified_at', { withTimezone: true }).notNull(),
+    status: text('status', { enum: mentionFetchStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    lastAttemptAt: at('last_attempt_at'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    fetchedAt: at('fetched_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('instagram_mention_fetches_dedupe').on(t.organizationId, t.connectionId, t.mediaId, t.commentId),
+    index('instagram_mention_fetches_due').on(t.status, t.nextAttemptAt),
   ],
 );
 

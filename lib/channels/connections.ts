@@ -4,11 +4,18 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { apiKeys, auditLog, channelConnections } from '@/db/schema';
 import { assertCan } from '@/lib/auth/permissions';
+import { requeueFailedMentionFetches } from '@/lib/channels/meta/mention-fetch';
 import { simulatorMailServer } from '@/lib/channels/simulate';
 import { Channel, channels } from '@/lib/channels/types';
 import { type Ctx, actorLabel, inTransaction } from '@/lib/context';
 import { DomainError, exhaustiveSwitchError, forbidden, notFound } from '@/lib/errors';
+import { publish } from '@/lib/events';
 import { parseInput } from '@/lib/validation';
+
+const metaSecretFields = [
+  { name: 'appSecret', label: 'App secret of the Meta app', generated: false },
+  { name: 'verifyToken', label: 'Verify token (typed into Meta’s webhook setup)', generated: true },
+];
 
 /** The secrets a channel's connection needs, by name, with what an admin sees next to the write-only field. */
 export function secretFieldsOf(channel: Channel): { name: string; label: string; generated: boolean }[] {
@@ -16,10 +23,12 @@ export function secretFieldsOf(channel: Channel): { name: string; label: string;
     case 'x':
       return [{ name: 'consumerSecret', label: 'Consumer secret (API key secret) of the X app', generated: false }];
     case 'facebook':
+      return metaSecretFields;
     case 'instagram':
       return [
-        { name: 'appSecret', label: 'App secret of the Meta app', generated: false },
-        { name: 'verifyToken', label: 'Verify token (typed into Meta’s webhook setup)', generated: true },
+        ...metaSecretFields,
+        // Meta's `mentions` webhook carries ids only: the text and author are fetched from the Graph API with this token.
+        { name: 'accessToken', label: 'Access token (Page or user token with instagram_basic, instagram_manage_comments) to fetch mentions', generated: false },
       ];
     case 'email':
       return [{ name: 'sharedSecret', label: 'Signing secret of the mail relay', generated: true }];
@@ -68,6 +77,8 @@ export interface ConnectionView {
   secretsSet: Record<string, boolean>;
   /** Email only: the authserv-id whose Authentication-Results are trusted; null means no sender is verified. */
   receivingMailServer: string | null;
+  /** Phone only (false elsewhere): inbound caller ids that no STIR/SHAKEN attestation proves are taken as the customer's. */
+  trustCallerId: boolean;
   createdAt: Date;
 }
 
@@ -82,6 +93,7 @@ function viewOf(row: typeof channelConnections.$inferSelect): ConnectionView {
     enabled: row.enabled,
     secretsSet: Object.fromEntries(secretFieldsOf(row.channel).map((f) => [f.name, Boolean(row.secrets[f.name])])),
     receivingMailServer: row.receivingMailServer,
+    trustCallerId: row.trustCallerId,
     createdAt: row.createdAt,
   };
 }
@@ -112,6 +124,11 @@ function receivingMailServerFor(channel: Channel, value: string | undefined): st
   return channel === 'email' && value ? value : null;
 }
 
+/** Only phone connections trust caller ids; a new one does not unless the admin says so (a caller id can be spoofed). */
+function trustCallerIdFor(channel: Channel, value: boolean | undefined): boolean {
+  return channel === 'phone' && value === true;
+}
+
 export const CreateConnectionInput = z.object({
   channel: Channel,
   name: z.string().trim().min(1, 'Name the connection (e.g. “@DemoAir on X”).').max(120),
@@ -119,6 +136,8 @@ export const CreateConnectionInput = z.object({
   /** Pasted secrets; empty ones that Stormdesk can generate are generated and shown once. */
   secrets: z.record(z.string(), SecretValue).default({}),
   receivingMailServer: ReceivingMailServer.optional(),
+  /** Phone only: take inbound caller ids without STIR/SHAKEN attestation as the customer's. Default false. */
+  trustCallerId: z.boolean().optional(),
 });
 export type CreateConnectionInput = z.input<typeof CreateConnectionInput>;
 
@@ -148,9 +167,10 @@ export async function createConnection({ ctx, input }: { ctx: Ctx; input: Create
         externalAccountId: data.externalAccountId || null,
         secrets,
         receivingMailServer: receivingMailServerFor(data.channel, data.receivingMailServer),
+        trustCallerId: trustCallerIdFor(data.channel, data.trustCallerId),
       })
       .returning();
-    await db.insert(auditLog).values({ organizationId: ctx.organizationId, actor: actorLabel(ctx.actor), action: 'connection.create', subject: created!.id, data: { channel: data.channel, name: data.name } });
+    await db.insert(auditLog).values({ organizationId: ctx.organizationId, actor: actorLabel(ctx.actor), action: 'connection.create', subject: created!.id, data: { channel: data.channel, name: data.name, ...(created!.trustCallerId && { trustCallerId: true }) } });
     return created!;
   });
   return { connection: viewOf(row), generatedSecrets };
@@ -163,29 +183,38 @@ export const UpdateConnectionInput = z.object({
   enabled: z.boolean().optional(),
   /** Email only; an empty value unsets it (then no sender is verified). Absent keeps the stored one. */
   receivingMailServer: ReceivingMailServer.optional(),
+  /** Phone only; absent keeps the stored setting. */
+  trustCallerId: z.boolean().optional(),
 });
 export type UpdateConnectionInput = z.input<typeof UpdateConnectionInput>;
 
-/** Replaces secrets (write-only), sets an email connection's receiving mail server, and switches a connection on or off. */
+/**
+ * Replaces secrets (write-only), sets an email connection's receiving mail server or whether a phone connection trusts
+ * unattested caller ids, and switches a connection on or off.
+ */
 export async function updateConnection({ ctx, input }: { ctx: Ctx; input: UpdateConnectionInput }): Promise<ConnectionView> {
   assertAdmin(ctx);
   const data = parseInput(UpdateConnectionInput, input);
-  const view = await inTransaction(ctx, async ({ db }) => {
+  const { view, requeued } = await inTransaction(ctx, async ({ db }) => {
     const [row] = await db.select().from(channelConnections).where(and(eq(channelConnections.organizationId, ctx.organizationId), eq(channelConnections.id, data.connectionId)));
     if (!row) throw notFound('No such connection in your organization.');
     const allowed = new Set(secretFieldsOf(row.channel).map((f) => f.name));
     const replaced = Object.entries(data.secrets).filter(([name, value]) => allowed.has(name) && value.trim() !== '');
     const secrets = { ...row.secrets, ...Object.fromEntries(replaced) };
     const receivingMailServer = data.receivingMailServer === undefined ? row.receivingMailServer : receivingMailServerFor(row.channel, data.receivingMailServer);
+    const trustCallerId = data.trustCallerId === undefined ? row.trustCallerId : trustCallerIdFor(row.channel, data.trustCallerId);
     const [updated] = await db
       .update(channelConnections)
-      .set({ secrets, receivingMailServer, ...(data.enabled !== undefined && { enabled: data.enabled }) })
+      .set({ secrets, receivingMailServer, trustCallerId, ...(data.enabled !== undefined && { enabled: data.enabled }) })
       .where(eq(channelConnections.id, row.id))
       .returning();
-    await db.insert(auditLog).values({ organizationId: ctx.organizationId, actor: actorLabel(ctx.actor), action: 'connection.update', subject: row.id, data: { secretsReplaced: replaced.map(([n]) => n), enabled: data.enabled ?? null, receivingMailServer } });
-    return viewOf(updated!);
+    // A new token may fix what failed for want of one (or for an expired one): those mentions are fetched again.
+    const requeued = replaced.some(([name]) => name === 'accessToken') ? await requeueFailedMentionFetches(db, ctx.organizationId, row.id) : 0;
+    await db.insert(auditLog).values({ organizationId: ctx.organizationId, actor: actorLabel(ctx.actor), action: 'connection.update', subject: row.id, data: { secretsReplaced: replaced.map(([n]) => n), enabled: data.enabled ?? null, receivingMailServer, ...(row.channel === 'phone' && { trustCallerId }), ...(requeued > 0 && { mentionFetchesRequeued: requeued }) } });
+    return { view: viewOf(updated!), requeued };
   });
   connectionCache.delete(view.webhookKey);
+  if (requeued > 0) publish('mentions.fetchQueued', { organizationId: ctx.organizationId });
   return view;
 }
 

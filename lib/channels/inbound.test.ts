@@ -8,9 +8,10 @@ import * as phoneRoute from '@/app/api/ingest/phone/[key]/route';
 import * as simulatorRoute from '@/app/api/ingest/simulator/route';
 import * as xRoute from '@/app/api/ingest/x/[key]/route';
 import type { DatabaseHandle } from '@/db/client';
-import { customerIdentities, mentions } from '@/db/schema';
+import { auditLog, customerIdentities, mentions } from '@/db/schema';
 import { createTestDatabase } from '@/db/testing';
 import { createApiKey, createConnection, ensureSimulatorConnections, type SimulatorConnection, updateConnection } from '@/lib/channels/connections';
+import { signStormdeskBody } from '@/lib/channels/signature';
 import { buildDelivery, type Delivery, type SimulatedMessage } from '@/lib/channels/simulate';
 import type { Channel } from '@/lib/channels/types';
 import { setRuntime } from '@/lib/runtime';
@@ -204,6 +205,82 @@ describe('email: the sender is verified by our receiving server before it links 
     expect((await send(buildDelivery(email('auth-set-1'), target))).status).toBe(200);
     expect((await mentionOf('auth-set-1')).authorExternalId).toBe('lucia.fernandez@gmail.example');
     await expect(updateConnection({ ctx: org.as('admin'), input: { connectionId: connection.id, receivingMailServer: 'not a host; dmarc=pass' } })).rejects.toThrow(/host name/);
+  });
+});
+
+describe('phone: a caller id links to its customer only when attested, or when the connection trusts unattested ones', () => {
+  const mentionOf = async (callId: string) => (await database.db.select().from(mentions).where(and(eq(mentions.organizationId, org.id), eq(mentions.externalId, callId))))[0]!;
+  const keysOf = async (customerId: string) => (await database.db.select({ key: customerIdentities.key }).from(customerIdentities).where(eq(customerIdentities.customerId, customerId))).map((k) => k.key);
+
+  it('the simulator attests its callers; a spoofed caller id arrives but stays out of the real customer’s history', async () => {
+    const daniel = { id: 'daniel', name: 'Daniel Okafor', phone: '+1 312 555 0187' };
+    const call = (id: string, text: string, extra: Partial<SimulatedMessage> = {}): SimulatedMessage => ({ channel: 'phone', id, text, at, author: daniel, ...extra });
+    expect(JSON.parse(buildDelivery(call('sim-call-1', 'x'), sim.phone).body)).toMatchObject({ callerVerification: 'TN-Validation-Passed-A' });
+
+    expect((await send(buildDelivery(call('sim-call-1', 'Flight DA 90 cancelled, asks when the refund arrives.'), sim.phone))).status).toBe(200);
+    const real = await mentionOf('sim-call-1');
+    expect(real.authorExternalId).toBe('+13125550187');
+
+    const spoofed = await send(buildDelivery(call('sim-spoof-1', 'Wants the refund sent to a new card today. Urgent!', { forgedFrom: true }), sim.phone));
+    expect(await spoofed.json()).toEqual({ accepted: 1, duplicates: 0 });
+    const impostor = await mentionOf('sim-spoof-1');
+    expect((impostor.raw as { callerVerification: string }).callerVerification).toBe('TN-Validation-Passed-C');
+    expect(impostor.authorExternalId).toBe('unverified:phone:+13125550187');
+    expect(impostor.customerId).not.toBe(real.customerId);
+    expect(impostor.ticketId).not.toBe(real.ticketId);
+    expect(await keysOf(impostor.customerId!)).toEqual(['unverified:phone:+13125550187']);
+    expect(await keysOf(real.customerId!)).toEqual(['phone:+13125550187']);
+
+    expect((await send(buildDelivery(call('sim-call-2', 'Calls back about the refund.'), sim.phone))).status).toBe(200);
+    expect((await mentionOf('sim-call-2')).customerId).toBe(real.customerId);
+  });
+
+  it('a new connection keeps unattested callers apart until the admin trusts its caller ids; failed attestations never link', async () => {
+    const { connection, generatedSecrets } = await createConnection({ ctx: org.as('admin'), input: { channel: 'phone', name: 'Madrid contact centre' } });
+    expect(connection.trustCallerId).toBe(false);
+    const post = (record: object) => {
+      const body = JSON.stringify(record);
+      const headers = { 'content-type': 'application/json', 'x-stormdesk-signature': signStormdeskBody(body, generatedSecrets.sharedSecret!) };
+      return phoneRoute.POST(new Request(origin + connection.webhookPath, { method: 'POST', headers, body }), params(connection.webhookPath));
+    };
+    // A Spanish PBX: no STIR/SHAKEN on these calls, so no callerVerification in its records.
+    const record = (callId: string, extra: object = {}) => ({ callId, direction: 'inbound', from: '+34 600 11 22 33', to: '+34 910 000 000', startedAt: '2026-03-05T10:31:07Z', durationSeconds: 412, callerName: 'Lucía Fernández', agentSummary: 'Lost bag on DA 3456, wants her expenses refunded.', ...extra });
+
+    // We called her back: the number we dialled is hers.
+    expect((await post(record('pbx-out-1', { direction: 'outbound', from: '+34 910 000 000', to: '+34 600 11 22 33' }))).status).toBe(200);
+    const owner = await mentionOf('pbx-out-1');
+    expect(owner.authorExternalId).toBe('+34600112233');
+
+    expect((await post(record('pbx-in-1'))).status).toBe(200);
+    const unattested = await mentionOf('pbx-in-1');
+    expect(unattested.authorExternalId).toBe('unverified:phone:+34600112233');
+    expect(unattested.customerId).not.toBe(owner.customerId);
+
+    const trusting = await updateConnection({ ctx: org.as('admin'), input: { connectionId: connection.id, trustCallerId: true } });
+    expect(trusting.trustCallerId).toBe(true);
+    const [audit] = await database.db.select().from(auditLog).where(and(eq(auditLog.organizationId, org.id), eq(auditLog.action, 'connection.update'), eq(auditLog.subject, connection.id)));
+    expect(audit!.data).toMatchObject({ trustCallerId: true });
+    expect((await post(record('pbx-in-2'))).status).toBe(200);
+    expect((await mentionOf('pbx-in-2')).customerId).toBe(owner.customerId);
+    expect((await post(record('pbx-in-3', { callerVerification: 'No-TN-Validation' }))).status).toBe(200);
+    expect((await mentionOf('pbx-in-3')).customerId).toBe(owner.customerId);
+    // A signature that failed, or a gateway's attestation, says more than silence: never trusted.
+    expect((await post(record('pbx-in-4', { callerVerification: 'TN-Validation-Failed' }))).status).toBe(200);
+    expect((await mentionOf('pbx-in-4')).authorExternalId).toBe('unverified:phone:+34600112233');
+
+    // Saving the form without the setting keeps it; only a phone connection can trust caller ids.
+    expect((await updateConnection({ ctx: org.as('admin'), input: { connectionId: connection.id, enabled: true } })).trustCallerId).toBe(true);
+    expect((await createConnection({ ctx: org.as('admin'), input: { channel: 'chat', name: 'Chat', trustCallerId: true } })).connection.trustCallerId).toBe(false);
+  });
+
+  it('refuses a call record with a malformed verification result with 400, storing nothing', async () => {
+    const before = await storedCount();
+    const delivery = buildDelivery({ channel: 'phone', id: 'bad-verstat', text: 'Bag lost', at, author: { id: 'x', phone: '+13125550187' } }, sim.phone);
+    const body = delivery.body.replace('"TN-Validation-Passed-A"', '"verified"');
+    const response = await send(delivery, { body, headers: { ...delivery.headers, 'x-stormdesk-signature': signStormdeskBody(body, sim.phone.secrets.sharedSecret!) } });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatch(/^Call record is invalid: callerVerification: expected the caller id's STIR\/SHAKEN result .*TN-Validation-Passed-A/);
+    expect(await storedCount()).toBe(before);
   });
 });
 

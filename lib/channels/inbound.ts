@@ -5,7 +5,8 @@ import { verifyChatSignature } from '@/lib/channels/chat/verify';
 import { authenticateApiKey, ensureSimulatorConnections, findConnectionByWebhookKey, touchApiKey } from '@/lib/channels/connections';
 import { parseEmail } from '@/lib/channels/email/parse';
 import { readSenderAuthentication, verifyEmailRelaySignature, withSenderVerdict } from '@/lib/channels/email/verify';
-import { parseMetaWebhook } from '@/lib/channels/meta/parse';
+import { recordMentionFetches } from '@/lib/channels/meta/mention-fetch';
+import { type InstagramMentionToFetch, parseMetaDelivery } from '@/lib/channels/meta/parse';
 import { metaSignatureHeader, verifyMetaSignature, verifySubscription } from '@/lib/channels/meta/verify';
 import { parsePhoneCall } from '@/lib/channels/phone/parse';
 import { verifyPhoneSignature } from '@/lib/channels/phone/verify';
@@ -107,7 +108,10 @@ async function parseVerifiedEmail(rawBody: Uint8Array, receivingMailServer: stri
   return withSenderVerdict(mention, receivingMailServer ? readSenderAuthentication(rawBody, receivingMailServer, from) : null);
 }
 
-/** POST on a webhook: find the connection, read the body once, verify its signature on the raw bytes, parse, ingest. */
+/**
+ * POST on a webhook: find the connection, read the body once, verify its signature on the raw bytes, parse, ingest.
+ * Answers `{accepted, duplicates}`, plus `fetching: n` when n id-only Instagram mentions were queued for the Graph API.
+ */
 export async function handleWebhookPost(segment: WebhookSegment, request: Request, key: string, db: Db = runtime().db): Promise<Response> {
   try {
     const connection = await connectionFor(db, segment, key);
@@ -115,6 +119,7 @@ export async function handleWebhookPost(segment: WebhookSegment, request: Reques
     const header = (name: string) => request.headers.get(name);
     const secret = (name: string) => connection.secrets[name] ?? '';
     let batch: NormalizedMention[];
+    let toFetch: InstagramMentionToFetch[] = [];
     switch (segment) {
       case 'x':
         verifyXSignature({ rawBody, signature: header(xSignatureHeader), consumerSecret: secret('consumerSecret') });
@@ -122,7 +127,7 @@ export async function handleWebhookPost(segment: WebhookSegment, request: Reques
         break;
       case 'meta':
         verifyMetaSignature({ rawBody, signature: header(metaSignatureHeader), appSecret: secret('appSecret') });
-        batch = parseMetaWebhook(rawBody);
+        ({ mentions: batch, toFetch } = parseMetaDelivery(rawBody));
         break;
       case 'email':
         verifyEmailRelaySignature({ rawBody, signature: header(stormdeskSignatureHeader), secret: secret('sharedSecret') });
@@ -130,7 +135,7 @@ export async function handleWebhookPost(segment: WebhookSegment, request: Reques
         break;
       case 'phone':
         verifyPhoneSignature({ rawBody, signature: header(stormdeskSignatureHeader), secret: secret('sharedSecret') });
-        batch = [parsePhoneCall(rawBody, { ...(connection.secrets.defaultCallingCode && { defaultCallingCode: connection.secrets.defaultCallingCode }) })];
+        batch = [parsePhoneCall(rawBody, { ...(connection.secrets.defaultCallingCode && { defaultCallingCode: connection.secrets.defaultCallingCode }), trustUnattestedCallerId: connection.trustCallerId })];
         break;
       case 'chat':
         verifyChatSignature({ rawBody, signature: header(stormdeskSignatureHeader), secret: secret('sharedSecret') });
@@ -139,9 +144,12 @@ export async function handleWebhookPost(segment: WebhookSegment, request: Reques
       default:
         return exhaustiveSwitchError(segment);
     }
+    // Id-only Instagram mentions are stored as fetches to make before Meta gets its answer (nothing accepted is lost);
+    // the fetch worker gets their text from the Graph API. A Meta retry finds them recorded: a duplicate.
+    const queued = toFetch.length > 0 ? await recordMentionFetches(db, { organizationId: connection.organizationId, connectionId: connection.id, fetches: toFetch }) : { recorded: 0, known: 0 };
     const ctx: Ctx = { db, organizationId: connection.organizationId, actor: { type: 'system', reason: `webhook:${connection.channel}` } };
     const result = await ingestMentions({ ctx, input: { mentions: batch, connectionId: connection.id } });
-    return json({ accepted: result.accepted, duplicates: result.duplicates });
+    return json({ accepted: result.accepted, duplicates: result.duplicates + queued.known, ...(queued.recorded > 0 && { fetching: queued.recorded }) });
   } catch (error) {
     return errorResponse(error);
   }

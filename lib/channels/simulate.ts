@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { SimulatorConnection } from '@/lib/channels/connections';
 import { metaSignatureHeader } from '@/lib/channels/meta/verify';
+import type { CallerVerification } from '@/lib/channels/phone/parse';
 import { hmacSha256, signStormdeskBody, stormdeskSignatureHeader } from '@/lib/channels/signature';
 import { Channel } from '@/lib/channels/types';
 import { xSignatureHeader } from '@/lib/channels/x/verify';
@@ -27,7 +28,10 @@ export const SimulatedMessage = z.object({
   promoted: z.boolean().optional(),
   impressions: z.number().int().nonnegative().optional(),
   lang: z.string().optional(),
-  /** Someone else's address: an email's simulated mail server verdict fails; a chat visitor's address is not vouched for. */
+  /**
+   * Someone else's address: an email's simulated mail server verdict fails; a chat visitor's address is not vouched for;
+   * a call's caller id is spoofed, so the carrier attests it at gateway level only (C).
+   */
   forgedFrom: z.boolean().optional(),
 });
 export type SimulatedMessage = z.input<typeof SimulatedMessage>;
@@ -41,6 +45,14 @@ export function simulatedAuthenticationResults(address: string, forged: boolean)
   return forged
     ? `Authentication-Results: ${simulatorMailServer}; dkim=none; spf=fail smtp.mailfrom=${address}; dmarc=fail header.from=${domain}`
     : `Authentication-Results: ${simulatorMailServer}; dkim=pass header.d=${domain}; spf=pass smtp.mailfrom=${address}; dmarc=pass header.from=${domain}`;
+}
+
+/**
+ * The STIR/SHAKEN result the simulated carrier reports for a caller id, as Twilio's StirVerstat: full attestation for
+ * the caller's own line; a spoofed number enters through a gateway that can vouch for nothing (C).
+ */
+export function simulatedCallerVerification(spoofed: boolean): CallerVerification {
+  return spoofed ? 'TN-Validation-Passed-C' : 'TN-Validation-Passed-A';
 }
 
 /** An HTTP request exactly as the platform would send it: path, headers (signed) and body. */
@@ -153,7 +165,17 @@ export function buildDelivery(input: SimulatedMessage, connection: SimulatorConn
     }
     case 'phone':
       return stormdesk(
-        JSON.stringify({ callId: m.id, direction: 'inbound', from: m.author.phone ?? '+15550100000', to: '+15550009999', startedAt: m.at.toISOString(), durationSeconds: 180, agentSummary: m.text, ...(m.author.name && { callerName: m.author.name }) }),
+        JSON.stringify({
+          callId: m.id,
+          direction: 'inbound',
+          from: m.author.phone ?? '+15550100000',
+          to: '+15550009999',
+          startedAt: m.at.toISOString(),
+          durationSeconds: 180,
+          agentSummary: m.text,
+          ...(m.author.name && { callerName: m.author.name }),
+          callerVerification: simulatedCallerVerification(m.forgedFrom ?? false),
+        }),
         'application/json',
       );
     case 'chat':
@@ -164,4 +186,14 @@ export function buildDelivery(input: SimulatedMessage, connection: SimulatorConn
     default:
       return exhaustiveSwitchError(m.channel);
   }
+}
+
+/**
+ * An Instagram `mentions` webhook as Meta sends it: ids only (the media, and the comment when the mention is in one),
+ * signed with the app secret. Stormdesk fetches the text and author from the Graph API with the connection's token.
+ */
+export function buildInstagramMentionDelivery(mention: { mediaId: string; commentId?: string; at: Date }, connection: SimulatorConnection): Delivery {
+  const value = { media_id: mention.mediaId, ...(mention.commentId !== undefined && { comment_id: mention.commentId }) };
+  const body = JSON.stringify({ object: 'instagram', entry: [{ id: connection.externalAccountId, time: Math.floor(mention.at.getTime() / 1000), changes: [{ field: 'mentions', value }] }] });
+  return { method: 'POST', path: connection.webhookPath, headers: { 'content-type': 'application/json', [metaSignatureHeader]: `sha256=${hmacSha256(connection.secrets.appSecret ?? '', body).toString('hex')}` }, body };
 }

@@ -10,8 +10,19 @@ export const mentionKinds = ['post', 'comment', 'direct_message', 'email', 'call
 export const MentionKind = z.enum(mentionKinds);
 export type MentionKind = z.infer<typeof MentionKind>;
 
-/** Prefix of the author id and identity key of a sender whose address nobody vouched for (`unverified:a@b.example`). */
+/**
+ * Prefix of the author id and identity key of a sender whose address nobody vouched for: `unverified:a@b.example` for
+ * an email address, `unverified:phone:+34600112233` for a caller id.
+ */
 export const unverifiedSenderPrefix = 'unverified:';
+
+/** The address an unverified sender claims: the From or chat address, or the caller id (E.164). */
+export type ClaimedAddress = { email: string } | { phone: string };
+
+/** `unverified:<email>` (the form stored since email senders were first checked) or `unverified:phone:<E.164>`. */
+export function unverifiedAddressKey(address: ClaimedAddress): string {
+  return 'email' in address ? `${unverifiedSenderPrefix}${address.email}` : `${unverifiedSenderPrefix}phone:${address.phone}`;
+}
 
 /** The person who wrote a mention, as the channel knows them. */
 export type MentionAuthor = {
@@ -28,14 +39,18 @@ export type MentionAuthor = {
   accountCreatedAt?: Date;
   /**
    * Whether the channel proved the author owns the address: the email adapter from our receiving server's verdict,
-   * the chat adapter from the site vouching for its visitor. `false` comes with `unverifiedAuthor`.
+   * the chat adapter from the site vouching for its visitor, the phone adapter from the caller id's STIR/SHAKEN
+   * attestation (or from our own dialling). `false` comes with `unverifiedAuthor`.
    */
   verified?: boolean;
 };
 
-/** An author whose address nobody vouched for: keyed `unverified:<email>`, apart from the customer who really owns it. */
-export function unverifiedAuthor(author: MentionAuthor, email: string): MentionAuthor {
-  return { ...author, externalId: `${unverifiedSenderPrefix}${email}`, verified: false };
+/**
+ * An author whose address nobody vouched for: keyed `unverified:<email>` or `unverified:phone:<E.164>`, apart from
+ * the customer who really owns that address or number.
+ */
+export function unverifiedAuthor(author: MentionAuthor, address: ClaimedAddress): MentionAuthor {
+  return { ...author, externalId: unverifiedAddressKey(address), verified: false };
 }
 
 export type MentionMetrics = {

@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import type { Db } from '@/db/client';
 import { outbox } from '@/db/schema';
 import { publish } from '@/lib/events';
+import { type QueueWorker, startQueueWorker } from '@/lib/queue-worker';
 import { NOTIFICATION_EMAIL, NOTIFICATION_WEBHOOK } from './notify';
 import { appendCrisisEvent } from './timeline';
 
@@ -21,13 +22,7 @@ export interface NotificationDeliveryOptions {
   timeoutMs?: number;
 }
 
-export interface NotificationDelivery {
-  /** Looks at the outbox now (after queueing something). */
-  kick(): void;
-  /** Delivers everything due, once; resolves with how many rows were tried. For tests and benchmarks. */
-  runOnce(): Promise<number>;
-  stop(): Promise<void>;
-}
+export type NotificationDelivery = QueueWorker;
 
 type OutboxRow = typeof outbox.$inferSelect;
 
@@ -44,10 +39,6 @@ export function startNotificationDelivery(options: NotificationDeliveryOptions):
   const { db, log = () => undefined, pollMs = 1_000, maxAttempts = 6, backoffMs = 5_000, maxBackoffMs = 10 * 60_000, timeoutMs = 10_000 } = options;
   const from = options.smtpFrom ?? 'Stormdesk <stormdesk@localhost>';
   const mailer = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl, { connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs }) : null;
-  let stopped = false;
-  let running: Promise<number> | null = null;
-  let again = false;
-  let timer: NodeJS.Timeout | null = null;
 
   async function claim(): Promise<OutboxRow | null> {
     const due = db
@@ -125,52 +116,5 @@ export function startNotificationDelivery(options: NotificationDeliveryOptions):
     }
   }
 
-  async function runOnce(): Promise<number> {
-    let tried = 0;
-    for (;;) {
-      if (stopped) return tried;
-      const row = await claim();
-      if (!row) return tried;
-      tried++;
-      await deliver(row);
-    }
-  }
-
-  function cycle(): void {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = runOnce()
-      .catch((error: unknown) => {
-        log(`notification delivery: ${error instanceof Error ? error.message : String(error)}`);
-        return 0;
-      })
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          cycle();
-        }
-      });
-  }
-
-  timer = setInterval(cycle, pollMs);
-  timer.unref();
-  cycle();
-
-  return {
-    kick: cycle,
-    runOnce: async () => {
-      while (running) await running;
-      return runOnce();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      await running;
-      mailer?.close();
-    },
-  };
+  return startQueueWorker({ name: 'notification delivery', pollMs, log, claim, handle: deliver, onStop: () => mailer?.close() });
 }

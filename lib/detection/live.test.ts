@@ -60,6 +60,22 @@ describe('OrganizationDetector (live)', () => {
     expect([...onsets.values()].every((since) => since.size === 1)).toBe(true);
   });
 
+  it('names a storm by the hashtag that carries it, whichever of its words crosses the line first', () => {
+    // Storm drills as the admin's drill runs them (26 quiet hours, a 20-minute storm), with seeds where a word of the
+    // storm crossed the line with the hashtag's own complaint (2), a few complaints before it (950), or came mostly
+    // with a word folded into the hashtag and rarely with the hashtag itself (74). Each of them used to name an
+    // emerging topic "hours", "reply" or "lost" that the dashboard listed above #lostluggage, or instead of it.
+    for (const seed of [2, 74, 950]) {
+      const nowMs = 1_795_460_000_000 + seed * 1_000;
+      const scenario = airlineStormScenario({ startMs: nowMs - 26 * HOUR - 20 * MINUTE, quietHours: 26, stormMinutes: 20, seed });
+      const detector = live();
+      const emerging = batchesOf(scenario.mentions, MINUTE).flatMap((batch) => detector.ingest(batch, 0).alerts.filter((a) => a.kind === 'emerging_topic'));
+      // Listed newest first: the hashtag is on top, and it grows to the room.
+      expect(emerging.at(-1)).toMatchObject({ topic: '#lostluggage', observed: 20 });
+      expect(new Set(emerging.map((a) => a.topic)).size, `seed ${seed}: ${emerging.map((a) => a.topic).join(', ')}`).toBeLessThanOrEqual(2);
+    }
+  });
+
   it('raises an emerged topic again, same onset, once it has the complaints to open a room by itself', () => {
     const quiet = airlineStormScenario({ startMs: Date.UTC(2025, 0, 6), quietHours: 26, stormMinutes: 0, seed: 21 });
     const detector = live();

@@ -61,7 +61,8 @@ const TOP_TERMS = 8;
 const EXPLAINING_SHARE = 0.25;
 const EXPLAINING_LIFT = 3;
 const MIN_EXPLAINING_COMPLAINTS = 3;
-// Share of a newly emerging term's complaints that also mention an earlier emerged term, for both to be one topic.
+// Share of a newly emerging term's complaints that also mention an earlier emerged topic (its term or a word already
+// folded into it), for both to be one topic.
 const CO_OCCURRENCE = 0.5;
 // A term corroborates an all-complaints spike when it carries at least this share of the bucket's excess, at this
 // many times its usual share of complaints: the storm has a topic, so it need not wait for the series' own bar.
@@ -80,8 +81,11 @@ export class OrganizationDetector {
   private readonly channels = new Set<string>();
   /** Watched topic terms, with the last bucket they were active in. */
   private readonly topics = new Map<string, number>();
-  /** Terms that emerged within the storm window, with when: words that come with them are the same topic. */
-  private readonly emerged = new Map<string, number>();
+  /**
+   * Terms that emerged within the storm window, with when and the words folded into them since: words that come with
+   * any of them are the same topic.
+   */
+  private readonly emerged = new Map<string, { atMs: number; terms: Set<string> }>();
   // Emerged topics alerted before they had enough complaints to open a room by themselves, counted on: when they do,
   // their alert is raised again with the same onset, and the room opens (an alert fires once per surge otherwise).
   private readonly growing = new Map<string, { found: EmergingTerm; sinceMs: number; count: number }>();
@@ -185,10 +189,10 @@ export class OrganizationDetector {
         const grown = this.grow(term, clockMs);
         if (grown) out.alerts.push(grown);
       }
-      for (const found of this.emerging.observe(clockMs, terms)) {
+      for (const found of namingFirst(this.emerging.observe(clockMs, terms))) {
         this.watchTopic(found.term, bucket);
         if (this.partOfEmergedTopic(found.term, found.atMs)) continue;
-        this.emerged.set(found.term, found.atMs);
+        this.emerged.set(found.term, { atMs: found.atMs, terms: new Set([found.term]) });
         const alert = this.emergingAlert(found.term, found.atMs, found.recentCount, found.expectedRecentCount, found.baselinePerHour, found.score);
         out.alerts.push(alert);
         if (alert.observed < this.settings.emergingCrisisMinComplaints) {
@@ -332,18 +336,30 @@ export class OrganizationDetector {
   }
 
   // "bag", "lost" and "#lostluggage" surging together are one topic: a term mostly seen with one that emerged a
-  // little earlier is folded into it rather than alerted again.
+  // little earlier, or with a word already folded into it, is folded into it rather than alerted again. The words
+  // count too because a storm's first handful of complaints is a small sample: "reply" may have come mostly with
+  // "lost" (folded into #lostluggage a moment before) and only twice in six with the hashtag itself.
   private partOfEmergedTopic(term: string, atMs: number): boolean {
     const windowMs = this.settings.stormWindowMinutes * 60_000;
-    for (const [other, emergedAtMs] of this.emerged) {
-      if (atMs - emergedAtMs > windowMs) this.emerged.delete(other);
+    for (const [other, topic] of this.emerged) {
+      if (atMs - topic.atMs > windowMs) this.emerged.delete(other);
     }
     if (this.emerged.size === 0) return false;
     const withTerm = this.complaintsSince(atMs - 2 * this.emerging.settings.recentHalfLifeMs, (c) => c.terms.includes(term));
     if (withTerm.length === 0) return false;
-    for (const other of this.emerged.keys()) {
-      const together = withTerm.filter((c) => c.terms.includes(other)).length;
-      if (together / withTerm.length >= CO_OCCURRENCE) return true;
+    for (const [name, topic] of this.emerged) {
+      const together = withTerm.filter((c) => c.terms.some((t) => topic.terms.has(t))).length;
+      if (together / withTerm.length < CO_OCCURRENCE) continue;
+      if (!term.startsWith('#') || name.startsWith('#')) {
+        topic.terms.add(term);
+        return true;
+      }
+      // A hashtag that carries a topic first named by a plain word ("reply" crossed the line a few complaints before
+      // #lostluggage did) names it from now on: the caller alerts it and starts its topic, which grows to its room
+      // under the hashtag. The word's alert stays, as the earlier warning it was; its topic ends here.
+      this.emerged.delete(name);
+      this.growing.delete(name);
+      return false;
     }
     return false;
   }
@@ -483,6 +499,17 @@ export class OrganizationDetector {
       mentionId: mention.id,
     };
   }
+}
+
+/**
+ * Terms that emerge on the same complaint, the one that names the topic first: a hashtag (what the customers chose to
+ * call it) before a plain word, then the most mentioned. The first one is the topic; the others fold into it. In the
+ * order of the complaint, "hours" in "hours jfk #lostluggage" would take the storm and fold the hashtag under it.
+ */
+function namingFirst(found: EmergingTerm[]): EmergingTerm[] {
+  if (found.length < 2) return found;
+  const isHashtag = (t: EmergingTerm) => (t.term.startsWith('#') ? 1 : 0);
+  return [...found].sort((a, b) => isHashtag(b) - isHashtag(a) || b.recentCount - a.recentCount);
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -47,6 +47,7 @@ async function storeStormTickets(organizationId: string, scenario: StormScenario
     authorHandle: post.authorHandle,
     authorFollowers: post.authorFollowers,
     category: 'complaint',
+    customerId: customer!.id,
     ticketId: ticketOf.get(post.id),
     raw: {},
   });

@@ -39,7 +39,11 @@ const day = 86_400_000;
  * a customer who pays to promote a complaint is escalating, not agitating. The result informs priority; it never hides a message.
  */
 export function assessAgitator(input: AgitatorInput): AgitatorAssessment {
-  const a = AgitatorInput.parse(input);
+  return assessCheckedAgitator(AgitatorInput.parse(input));
+}
+
+/** `assessAgitator` for input that already satisfies `AgitatorInput` (ingest builds thousands per second from checked data). */
+export function assessCheckedAgitator(a: z.output<typeof AgitatorInput>): AgitatorAssessment {
   const reasons: string[] = [];
   let customer = 0;
   let agitator = 0;

@@ -1,5 +1,5 @@
 import { exhaustiveSwitchError } from '@/lib/errors';
-import { type Channel, type NormalizedMention, unverifiedSenderPrefix } from '@/lib/channels/types';
+import { type Channel, type ClaimedAddress, type MentionAuthor, type NormalizedMention, unverifiedAddressKey, unverifiedSenderPrefix } from '@/lib/channels/types';
 import { toE164 } from '@/lib/channels/e164';
 
 /** Lowercased, trimmed email without "mailto:", or undefined when it is not an address. Dots and +tags are kept: they may be different people. */
@@ -51,27 +51,45 @@ export function accountKey(channel: Channel, externalId: string): string | undef
   return clean ? `${channel}:id:${clean}` : undefined;
 }
 
-/** `unverified:name@example.com`: an address an email claimed but nobody vouched for; it links to nothing else. */
-export function unverifiedKey(email: string): string | undefined {
-  const clean = normalizeEmail(email);
-  return clean ? `${unverifiedSenderPrefix}${clean}` : undefined;
+/**
+ * `unverified:name@example.com` or `unverified:phone:+34600112233`: an address an email or chat claimed, or a caller id
+ * a call claimed, that nobody vouched for; it links to nothing else. Undefined when the address does not parse.
+ */
+export function unverifiedKey(address: ClaimedAddress, defaultCallingCode?: string): string | undefined {
+  if ('email' in address) {
+    const clean = normalizeEmail(address.email);
+    return clean ? unverifiedAddressKey({ email: clean }) : undefined;
+  }
+  const e164 = toE164(address.phone, defaultCallingCode);
+  return e164 ? unverifiedAddressKey({ phone: e164 }) : undefined;
 }
 
-/** Whether an identity key (or a stored author id) is an unverified sender's, which must never join or merge into another customer. */
+const phoneKeyPrefix = 'phone:';
+
+/** The one key of an unverified author, from the address or number it claims. */
+function unverifiedKeyOf(author: MentionAuthor, defaultCallingCode: string | undefined): string {
+  const id = author.externalId.trim();
+  const claimed = isUnverifiedKey(id) ? id.slice(unverifiedSenderPrefix.length) : id;
+  // Something that does not even parse still gets a key of its own, never a shared one.
+  if (claimed.startsWith(phoneKeyPrefix) || (author.email === undefined && author.phone !== undefined)) {
+    const phone = claimed.startsWith(phoneKeyPrefix) ? claimed.slice(phoneKeyPrefix.length) : author.phone!;
+    return unverifiedKey({ phone }, defaultCallingCode) ?? `${unverifiedSenderPrefix}${phoneKeyPrefix}${phone.trim()}`;
+  }
+  const email = (author.email ?? claimed).trim();
+  return unverifiedKey({ email }) ?? `${unverifiedSenderPrefix}${email.toLowerCase()}`;
+}
+
+/** Whether an identity key (or a stored author id) is an unverified sender's or caller's, which must never join or merge into another customer. */
 export const isUnverifiedKey = (key: string) => key.startsWith(unverifiedSenderPrefix);
 
 /**
  * The keys that link a mention's author to one customer across channels: account id, handle, email, phone.
- * Two mentions sharing any key are the same person. An unverified sender gets one key of its own, whatever else it claims.
+ * Two mentions sharing any key are the same person. An unverified sender or caller gets one key of its own, whatever
+ * else it claims.
  */
 export function identityKeysOf(mention: Pick<NormalizedMention, 'channel' | 'author'>, options: { defaultCallingCode?: string } = {}): string[] {
   const { channel, author } = mention;
-  if (author.verified === false || isUnverifiedKey(author.externalId)) {
-    const given = (author.email ?? author.externalId).trim();
-    const claimed = isUnverifiedKey(given) ? given.slice(unverifiedSenderPrefix.length) : given;
-    // An address that does not even parse still gets a key of its own, never a shared one.
-    return [unverifiedKey(claimed) ?? `${unverifiedSenderPrefix}${claimed.toLowerCase()}`];
-  }
+  if (author.verified === false || isUnverifiedKey(author.externalId)) return [unverifiedKeyOf(author, options.defaultCallingCode)];
   const keys: (string | undefined)[] = [];
   const handle = author.handle ? normalizeHandle(channel, author.handle) : undefined;
   const email = author.email ? normalizeEmail(author.email) : undefined;

@@ -9,7 +9,9 @@ import type { NormalizedMention } from '@/lib/channels/types';
 import { type Ctx } from '@/lib/context';
 import { type DomainEvents, subscribe } from '@/lib/events';
 import { type TestOrganization, createTestOrganization } from '@/test/fixtures';
+import { parsePhoneCall } from '@/lib/channels/phone/parse';
 import { ingestMentions } from './ingest';
+import { importPurchases } from './purchases';
 import { updateListeningSettings } from './settings';
 
 let database: DatabaseHandle;
@@ -84,6 +86,15 @@ describe('ingestMentions', () => {
     await expect(database.db.update(tickets).set({ organizationId: other.id }).where(eq(tickets.id, ticket!.id))).rejects.toThrow();
   });
 
+  it('deletes an organization’s mentions and tickets with it, through its customers', async () => {
+    const doomed = await createTestOrganization(database.db, 'ingest-doomed');
+    await ingestMentions({ ctx: { ...system, organizationId: doomed.id }, input: { mentions: [mention({ externalId: 'doomed-1' })] } });
+    const count = async () => (await database.db.select({ id: mentions.id }).from(mentions).where(eq(mentions.organizationId, doomed.id))).length + (await database.db.select({ id: tickets.id }).from(tickets).where(eq(tickets.organizationId, doomed.id))).length;
+    expect(await count()).toBe(2);
+    await database.db.delete(schema.organizations).where(eq(schema.organizations.id, doomed.id));
+    expect(await count()).toBe(0);
+  });
+
   it('links one customer across channels, groups into their open ticket and ranks the second channel higher', async () => {
     const emailAt = minutesAfter(10);
     const email = mention({ externalId: '<m1@example.com>', channel: 'email', kind: 'email', isPublic: false, occurredAt: emailAt, author: { externalId: 'joao@example.com', email: 'joao@example.com', name: 'João' }, text: 'Still waiting for my refund, order 7781.' });
@@ -121,6 +132,33 @@ describe('ingestMentions', () => {
     expect(keys.map((k) => k.key)).toEqual(['unverified:vip@example.com']);
   });
 
+  it('gives a caller whose number is not attested no credit for the value and history of the customer who owns it', async () => {
+    // A business-class customer on file by phone, who emailed an hour before.
+    await importPurchases({ ctx: system, input: { purchases: [{ customerPhone: '+1 312 555 0187', customerEmail: 'daniel.okafor@example.com', customerName: 'Daniel Okafor', externalId: 'PNR-Q7MD4K', amount: 2860, currency: 'USD', purchasedAt: '2026-02-03' }] } });
+    const email = mention({ externalId: '<daniel-1@example.com>', channel: 'email', kind: 'email', isPublic: false, occurredAt: minutesAfter(400), author: { externalId: 'daniel.okafor@example.com', email: 'daniel.okafor@example.com', name: 'Daniel Okafor' }, text: 'My flight DA 90 was cancelled, where is my refund?' });
+    await ingestMentions({ ctx: system, input: { mentions: [email] } });
+    const call = (callId: string, minutes: number, callerVerification: string) =>
+      parsePhoneCall({ callId, direction: 'inbound', from: '+13125550187', to: '+16465550100', startedAt: minutesAfter(minutes).toISOString(), durationSeconds: 300, callerName: 'Daniel Okafor', agentSummary: 'Wants the refund of PNR-Q7MD4K sent today to a new card. Urgent, very upset.', callerVerification });
+
+    const spoofed = await ingestMentions({ ctx: system, input: { mentions: [call('CA-spoofed', 430, 'TN-Validation-Passed-C')] } });
+    const attested = await ingestMentions({ ctx: system, input: { mentions: [call('CA-attested', 431, 'TN-Validation-Passed-A')] } });
+    const rowOf = async (id: string) => (await database.db.select().from(mentions).where(eq(mentions.id, id)))[0]!;
+    const emailRow = (await database.db.select().from(mentions).where(eq(mentions.externalId, '<daniel-1@example.com>')))[0]!;
+    const [fake, real] = [await rowOf(spoofed.mentions[0]!.id), await rowOf(attested.mentions[0]!.id)];
+    const breakdown = (row: typeof fake, factor: string) => row.priorityBreakdown.find((b) => b.factor === factor)!;
+
+    expect(real.customerId).toBe(emailRow.customerId);
+    expect(breakdown(real, 'customer_value').reason).toMatch(/^Lifetime value 2,860/);
+    expect(breakdown(real, 'cross_channel').reason).toMatch(/by email/);
+    expect(fake.customerId).not.toBe(emailRow.customerId);
+    expect(fake.authorExternalId).toBe('unverified:phone:+13125550187');
+    expect(breakdown(fake, 'customer_value')).toMatchObject({ points: 0, reason: expect.stringMatching(/^Sender not verified/) });
+    expect(breakdown(fake, 'cross_channel')).toMatchObject({ points: 0, reason: expect.stringMatching(/^Sender not verified/) });
+    expect(fake.priority).toBeLessThan(real.priority);
+    const keys = await database.db.select({ key: customerIdentities.key }).from(customerIdentities).where(eq(customerIdentities.customerId, fake.customerId!));
+    expect(keys.map((k) => k.key)).toEqual(['unverified:phone:+13125550187']);
+  });
+
   it('opens tickets due after the organization’s SLA for the channel', async () => {
     await updateListeningSettings({ ctx: org.as('admin'), input: { slaMinutes: { chat: 15 } } });
     const receivedAt = minutesAfter(300);
@@ -144,6 +182,30 @@ describe('ingestMentions', () => {
     const [row] = await database.db.select().from(mentions).where(eq(mentions.id, result.mentions[0]!.id));
     expect(row!.text).toBe('<script>alert(1)</script> مرحبا، حقيبتي ضاعت 😡\uFFFD');
     expect(row!.raw).toEqual({ text: '<script>alert(1)</script> مرحبا، حقيبتي ضاعت 😡\uFFFD' });
+  });
+
+  it('stores hostile text the same alone as in a storm (one statement for a few rows, COPY for many)', async () => {
+    const text = 'Tab\there, line\nbreak, CR\r, back\\slash \\N "quoted" {braces} , NUL\u0000 <img src=x onerror=alert(1)> مرحبا 😡';
+    const name = 'Ana\t"\\N"\nPérez';
+    const hashtags = ['lost"bag', 'back\\slash', 'NULL', 'a,b', ''];
+    const raw = { text, nested: { name, list: ['\\', '"', '\t'] } };
+    const stored = text.replace('\u0000', '\uFFFD');
+    for (const count of [1, 150]) {
+      const batch = Array.from({ length: count }, (_, i) => mention({ externalId: `hostile-${count}-${i}`, author: { externalId: `h${count}-${i}`, handle: `hostile_${count}_${i}`, name }, text, hashtags, raw, occurredAt: new Date(t0.getTime() + 123 + i) }));
+      const result = await ingestMentions({ ctx: system, input: { mentions: batch } });
+      expect(result.accepted).toBe(count);
+      const rows = await database.db.select().from(mentions).where(and(eq(mentions.organizationId, org.id), like(mentions.externalId, `hostile-${count}-%`)));
+      expect(rows).toHaveLength(count);
+      for (const row of rows) {
+        expect(row.text).toBe(stored);
+        expect(row.authorName).toBe(name);
+        expect(row.hashtags).toEqual(hashtags);
+        expect(row.raw).toEqual({ text: stored, nested: raw.nested });
+        expect(row.occurredAt.getTime()).toBe(t0.getTime() + 123 + Number(row.externalId.split('-')[2]));
+      }
+      const [customer] = await database.db.select().from(customers).where(eq(customers.id, rows[0]!.customerId));
+      expect(customer!.displayName).toBe(name);
+    }
   });
 
   it('ingests a batch of thousands in one call, each author once', async () => {

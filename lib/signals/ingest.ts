@@ -7,8 +7,8 @@ import { type Ctx, inTransaction } from '@/lib/context';
 import { uuidv7 } from '@/lib/ids';
 import { type IngestedMention, publish } from '@/lib/events';
 import { assignTickets, loadRoutingCandidates, type RoutingCandidate, type TicketToRoute } from '@/lib/routing/assign';
-import { executeRepeated, insertJsonRows, updateJsonRows } from '@/lib/signals/bulk';
-import { assessAgitator, type AgitatorAssessment } from '@/lib/signals/agitator';
+import { type BulkRow, bulkWriter, executeRepeated } from '@/lib/signals/bulk';
+import { assessCheckedAgitator, type AgitatorAssessment } from '@/lib/signals/agitator';
 import { classifyText, type Classification } from '@/lib/signals/classify';
 import { identityKeysOf } from '@/lib/signals/identity';
 import { scoreCheckedPriority, type Priority } from '@/lib/signals/priority';
@@ -55,6 +55,9 @@ const dayMs = 86_400_000;
 // Mentions per slice of a run: small enough that the database works on one slice while the next is scored, large
 // enough that each statement carries many rows.
 const sliceMentions = 1_000;
+// How long scoring may hold the event loop before the database's replies are read.
+const yieldEveryMs = 2;
+const yieldToIo = () => new Promise((resolve) => setImmediate(resolve));
 
 /** One mention with where and when it arrived; calls that run together keep their own. */
 type Item = { mention: NormalizedMention; connectionId: string | null; receivedAt: Date; defaultCallingCode: string | undefined };
@@ -181,41 +184,50 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
   const candidates = [...firstIndex.values()];
   const keysByIndex = new Map(candidates.map((index) => [index, identityKeysOf(items[index]!.mention, { defaultCallingCode: items[index]!.defaultCallingCode })]));
   const earliest = Math.min(...candidates.map((index) => items[index]!.mention.occurredAt.getTime()));
-  const { known, customerOfKey, customerState, openTicketOf, orgHasPurchaseData, routing } = await readStoredState(
+  const reading = readStoredState(
     db,
     organizationId,
     candidates.map((index) => ({ channel: items[index]!.mention.channel, externalId: items[index]!.mention.externalId })),
     [...new Set([...keysByIndex.values()].flat())],
     new Date(earliest),
   );
+  // Awaited below: a failure must not count as unhandled while classification runs.
+  reading.catch(() => undefined);
+  // 4. Classify with the organization's triggers while the database reads: it needs only the text.
+  const texts = new Map<number, string>();
+  const classifications = new Map<number, Classification>();
+  let lastYield = performance.now();
+  for (const index of candidates) {
+    if (performance.now() - lastYield > yieldEveryMs) await (lastYield = performance.now(), yieldToIo());
+    const { mention } = items[index]!;
+    const text = withoutNul(mention.text);
+    texts.set(index, text);
+    classifications.set(index, classifyText({ text, hashtags: mention.hashtags }, settings.classify));
+  }
+  const { known, customerOfKey, customerState, openTicketOf, orgHasPurchaseData, routing } = await reading;
   const fresh = candidates.filter((index) => !known.has(keyOf(items[index]!.mention))).sort((a, b) => items[a]!.mention.occurredAt.getTime() - items[b]!.mention.occurredAt.getTime());
   if (fresh.length === 0) return { stored, newTicketIds: [] };
-  const writes: Promise<unknown>[] = [];
-  let failed: unknown;
-  // Statements run while later slices are scored: a failure is noted at once (an unhandled rejection would end the
-  // process) and stops the run at the next slice; Promise.all below still rejects with it.
-  const write = (...statements: Promise<unknown>[]) => {
-    for (const statement of statements) {
-      statement.catch((error: unknown) => (failed ??= error));
-      writes.push(statement);
-    }
-  };
+  // Statements run while later slices are scored; a failure stops the run at the next slice.
+  const writer = bulkWriter(db);
   const newTicketIds: string[] = [];
-  // 3–8 slice by slice, in time order: each slice's rows go out to the database (in order, on the transaction's
-  // connection) while the next slice is classified and scored. A key a concurrent ingest stored first fails the run,
-  // which is retried whole.
-  for (const [s, slice] of [...chunks(fresh, sliceMentions)].entries()) {
-    if (s > 0) await new Promise((resolve) => setImmediate(resolve));
-    if (failed !== undefined) break;
-    const newIdentities: { organizationId: string; customerId: string; key: string }[] = [];
-    const rows: (typeof mentions.$inferInsert)[] = [];
+  // 3, 5–8 slice by slice, in time order: each slice's rows go out to the database (in order, on the transaction's
+  // connection) while the next slice is scored. A key a concurrent ingest stored first fails the run, which is
+  // retried whole.
+  for (const slice of chunks(fresh, sliceMentions)) {
+    if (writer.failed !== undefined) break;
+    const newIdentities: { id: string; customerId: string; key: string }[] = [];
+    const rows: BulkRow<typeof mentions>[] = [];
     const createdCustomers: CustomerState[] = [];
     const createdTickets: TicketState[] = [];
     for (const index of slice) {
+      // Let the connection's replies in: each COPY starts when the one before it is over, and its data goes out when
+      // the server asks for it.
+      if (performance.now() - lastYield > yieldEveryMs) await (lastYield = performance.now(), yieldToIo());
       const { mention, connectionId, receivedAt } = items[index]!;
       const keys = keysByIndex.get(index)!;
       // 3. One customer across channels: the first key already known decides; the others are linked to them.
-      const knownId = keys.map((k) => customerOfKey.get(k)).find((id) => id !== undefined);
+      let knownId: string | undefined;
+      for (let k = 0; k < keys.length && knownId === undefined; k++) knownId = customerOfKey.get(keys[k]!);
       let customer = knownId ? customerState.get(knownId) : undefined;
       if (!customer) {
         customer = newCustomer(mention);
@@ -225,29 +237,35 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
       for (const key of keys) {
         if (customerOfKey.has(key)) continue;
         customerOfKey.set(key, customer.id);
-        newIdentities.push({ organizationId, customerId: customer.id, key });
+        newIdentities.push({ id: uuidv7(), customerId: customer.id, key });
       }
       const followers = mention.author.followers;
       if (followers !== undefined && followers > customer.followers) customer.followers = followers;
       if (!customer.accountCreatedAt && mention.author.accountCreatedAt) customer.accountCreatedAt = mention.author.accountCreatedAt;
 
-      // 4. Classify with the organization's triggers.
-      const text = withoutNul(mention.text);
-      const classification = classifyText({ text, hashtags: mention.hashtags }, settings.classify);
+      const text = texts.get(index)!;
+      const classification = classifications.get(index)!;
 
-      // 5. Priority, from what we know of this customer up to this mention.
-      const since = mention.occurredAt.getTime() - dayMs;
-      const recent = customer.contacts.filter((c) => c.occurredAt.getTime() >= since && c.occurredAt.getTime() <= mention.occurredAt.getTime());
+      // 5. Priority, from what we know of this customer up to this mention. Inputs are built as checked values, the
+      // way their schemas read them: an absent field is unknown.
+      const at = mention.occurredAt.getTime();
+      const recent = customer.contacts.filter((c) => c.occurredAt.getTime() >= at - dayMs && c.occurredAt.getTime() <= at);
       const knowsPurchases = orgHasPurchaseData || customer.purchaseCount > 0;
-      const agitator = assessAgitator({
+      const lifetimeValue = knowsPurchases ? customer.lifetimeValueCents / 100 : undefined;
+      const reach = customer.followers > 0 || followers !== undefined ? customer.followers : undefined;
+      const impressions = mention.metrics?.impressions;
+      const promoted = mention.promoted ?? false;
+      const agitator = assessCheckedAgitator({
         now: mention.occurredAt,
-        ...(knowsPurchases && { purchaseCount: customer.purchaseCount, lifetimeValue: customer.lifetimeValueCents / 100 }),
-        ...(customer.accountCreatedAt && { accountCreatedAt: customer.accountCreatedAt }),
+        purchaseCount: knowsPurchases ? customer.purchaseCount : undefined,
+        lifetimeValue,
+        accountCreatedAt: customer.accountCreatedAt ?? undefined,
         postsLast24h: recent.length + 1,
-        ...(customer.followers > 0 || followers !== undefined ? { followers: customer.followers } : {}),
-        ...(mention.metrics?.impressions !== undefined && { impressions: mention.metrics.impressions }),
-        promoted: mention.promoted ?? false,
+        followers: reach,
+        impressions,
+        promoted,
         hashtags: mention.hashtags,
+        coordinatedHashtags: [],
       });
       const priority = scoreCheckedPriority(
         {
@@ -256,12 +274,12 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
           category: classification.category,
           sentiment: classification.sentiment,
           matchedTriggers: classification.matchedTriggers,
-          ...(knowsPurchases && { lifetimeValue: customer.lifetimeValueCents / 100 }),
-          ...(customer.followers > 0 || followers !== undefined ? { followers: customer.followers } : {}),
-          ...(mention.metrics?.impressions !== undefined && { impressions: mention.metrics.impressions }),
-          promoted: mention.promoted ?? false,
+          lifetimeValue,
+          followers: reach,
+          impressions,
+          promoted,
           earlierContacts: recent,
-          ...(mention.author.verified === false && { senderVerified: false }),
+          senderVerified: mention.author.verified === false ? false : undefined,
           agitator,
         },
         settings.weights,
@@ -277,14 +295,13 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
       const id = uuidv7();
       rows.push({
         id,
-        organizationId,
         channel: mention.channel,
         connectionId,
         externalId: mention.externalId,
         kind: mention.kind,
         text,
-        occurredAt: mention.occurredAt,
-        receivedAt,
+        occurredAt: mention.occurredAt.getTime(),
+        receivedAt: receivedAt.getTime(),
         authorExternalId: mention.author.externalId,
         authorHandle: mention.author.handle ?? null,
         authorName: mention.author.name ?? null,
@@ -327,58 +344,51 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
     assignTickets(createdTickets.sort((a, b) => b.priority - a.priority), routing, { lifetimeValueOf: (t) => (customerState.get(t.customerId)?.lifetimeValueCents ?? 0) / 100 });
     newTicketIds.push(...createdTickets.map((t) => t.id));
 
-    // 8. Write the slice: customers, identities, tickets, mentions, one multi-row statement each. A later mention that
-    // changes what is written marks it touched again, and step 9 updates it.
-    const createdAt = new Date();
-    write(
-      insertJsonRows(
-        db,
-        customers,
-        createdCustomers.map((c) => ({ id: c.id, organizationId, displayName: c.displayName, lifetimeValueCents: 0, currency: c.currency, followers: c.followers, accountCreatedAt: c.accountCreatedAt, agitator: c.agitator, firstSeenAt: c.firstSeenAt, lastContactAt: c.lastContactAt })),
-      ),
-      insertJsonRows(db, customerIdentities, newIdentities.map((i) => ({ id: uuidv7(), ...i, createdAt }))),
-      insertJsonRows(
-        db,
-        tickets,
-        createdTickets.map((t) => ({
-          id: t.id,
-          organizationId,
-          customerId: t.customerId,
-          subject: t.subject,
-          channel: t.channel,
-          status: t.status,
-          priority: t.priority,
-          priorityBreakdown: t.breakdown,
-          assigneeId: t.assigneeId,
-          slaDueAt: t.slaDueAt,
-          topicTerms: t.topicTerms,
-          createdAt: t.createdAt,
-          lastMentionAt: t.lastMentionAt,
-        })),
-      ),
-      insertJsonRows(db, mentions, rows),
+    // 8. Write the slice: customers, identities, tickets, mentions, one COPY each. A later mention that changes what is
+    // written marks it touched again, and step 9 updates it.
+    const shared = { organizationId };
+    writer.insert(
+      customers,
+      createdCustomers.map((c) => ({ id: c.id, displayName: c.displayName, lifetimeValueCents: 0, currency: c.currency, followers: c.followers, accountCreatedAt: epochMs(c.accountCreatedAt), agitator: c.agitator, firstSeenAt: c.firstSeenAt.getTime(), lastContactAt: epochMs(c.lastContactAt) })),
+      shared,
     );
+    writer.insert(customerIdentities, newIdentities, { organizationId, createdAt: Date.now() });
+    writer.insert(
+      tickets,
+      createdTickets.map((t) => ({
+        id: t.id,
+        customerId: t.customerId,
+        subject: t.subject,
+        channel: t.channel,
+        status: t.status,
+        priority: t.priority,
+        priorityBreakdown: t.breakdown,
+        assigneeId: t.assigneeId,
+        slaDueAt: t.slaDueAt.getTime(),
+        topicTerms: t.topicTerms,
+        createdAt: t.createdAt.getTime(),
+        lastMentionAt: t.lastMentionAt.getTime(),
+      })),
+      shared,
+    );
+    writer.insert(mentions, rows, shared);
     for (const written of [...createdCustomers, ...createdTickets]) {
       written.touched = false;
     }
   }
 
   // 9. Customers and tickets changed since they were written (by an earlier run or an earlier slice).
-  write(
-    updateJsonRows(
-      db,
-      customers,
-      [...customerState.values()].filter((c) => c.touched).map((c) => ({ id: c.id, followers: c.followers, lastContactAt: c.lastContactAt, accountCreatedAt: c.accountCreatedAt, agitator: c.agitator })),
-      sql`followers = greatest(c.followers, v.followers), last_contact_at = greatest(c.last_contact_at, v.last_contact_at), account_created_at = coalesce(c.account_created_at, v.account_created_at), agitator = v.agitator`,
-    ),
-    updateJsonRows(
-      db,
-      tickets,
-      [...openTicketOf.values()].filter((t) => t.touched).map((t) => ({ id: t.id, priority: t.priority, priorityBreakdown: t.breakdown, lastMentionAt: t.lastMentionAt, status: t.status })),
-      sql`priority = v.priority, priority_breakdown = v.priority_breakdown, last_mention_at = greatest(c.last_mention_at, v.last_mention_at), status = v.status`,
-    ),
+  writer.update(
+    customers,
+    [...customerState.values()].filter((c) => c.touched).map((c) => ({ id: c.id, followers: c.followers, lastContactAt: epochMs(c.lastContactAt), accountCreatedAt: epochMs(c.accountCreatedAt), agitator: c.agitator })),
+    sql`followers = greatest(c.followers, v.followers), last_contact_at = greatest(c.last_contact_at, v.last_contact_at), account_created_at = coalesce(c.account_created_at, v.account_created_at), agitator = v.agitator`,
   );
-  await Promise.all(writes);
+  writer.update(
+    tickets,
+    [...openTicketOf.values()].filter((t) => t.touched).map((t) => ({ id: t.id, priority: t.priority, priorityBreakdown: t.breakdown, lastMentionAt: t.lastMentionAt.getTime(), status: t.status })),
+    sql`priority = v.priority, priority_breakdown = v.priority_breakdown, last_mention_at = greatest(c.last_mention_at, v.last_mention_at), status = v.status`,
+  );
+  await writer.done();
   return { stored, newTicketIds };
 }
 
@@ -566,6 +576,8 @@ async function readStoredState(db: Db, organizationId: string, pairs: { channel:
   }
   return { known, customerOfKey, customerState, openTicketOf, orgHasPurchaseData: purchaseData.length > 0, routing };
 }
+
+const epochMs = (date: Date | null) => date?.getTime() ?? null;
 
 function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);

@@ -81,13 +81,13 @@ describe('scorePriority', () => {
     expect(suspect.breakdown.find((b) => b.factor === 'agitator')?.reason).toContain('Possibly an agitator');
   });
 
-  it('gives an unverified sender no credit for the claimed customer’s value or earlier contacts', () => {
-    const claims: Partial<PriorityInput> = { channel: 'email', lifetimeValue: 4_000, earlierContacts: [{ channel: 'x', occurredAt: hoursBefore(2) }] };
+  it.each(['email', 'phone'] as const)('gives an unverified %s sender no credit for the claimed customer’s value or earlier contacts', (channel) => {
+    const claims: Partial<PriorityInput> = { channel, lifetimeValue: 4_000, earlierContacts: [{ channel: 'x', occurredAt: hoursBefore(2) }] };
     const verified = scorePriority(tweetInput(complaint, claims));
     const unverified = scorePriority(tweetInput(complaint, { ...claims, senderVerified: false }));
     expect(unverified.score).toBeLessThan(verified.score);
     for (const factor of ['customer_value', 'cross_channel']) {
-      expect(unverified.breakdown.find((b) => b.factor === factor)).toEqual({ factor, points: 0, reason: 'Sender not verified: the address may belong to someone else.' });
+      expect(unverified.breakdown.find((b) => b.factor === factor)).toEqual({ factor, points: 0, reason: 'Sender not verified: the address or number may belong to someone else.' });
     }
     expect(unverified.breakdown.find((b) => b.factor === 'content')).toEqual(verified.breakdown.find((b) => b.factor === 'content'));
   });

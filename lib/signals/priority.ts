@@ -56,8 +56,8 @@ export const PriorityInput = z.object({
   earlierContacts: z.array(z.object({ channel: Channel, occurredAt: z.date() })).default([]),
   agitator: AgitatorAssessment.optional(),
   /**
-   * False when the channel could not prove the author owns the address they wrote from (a forged email From):
-   * the customer's value and earlier contacts are then someone else's claim and earn nothing.
+   * False when the channel could not prove the author owns the address they wrote or called from (a forged email From,
+   * a spoofed caller id): the customer's value and earlier contacts are then someone else's claim and earn nothing.
    */
   senderVerified: z.boolean().optional(),
 });
@@ -93,8 +93,9 @@ export function scoreCheckedPriority(p: CheckedPriorityInput, w: PriorityWeights
   return { score: Math.round(Math.min(100, Math.max(0, total))), breakdown };
 }
 
+const scaled = (weight: number, part: Part) => ({ points: weight * part.fraction, reason: part.reason });
+
 function scoreFactor(factor: PriorityFactor, p: Parsed, w: PriorityWeights): { points: number; reason: string } {
-  const scaled = (weight: number, part: Part) => ({ points: weight * part.fraction, reason: part.reason });
   switch (factor) {
     case 'content':
       return scaled(w.content, contentPart(p));
@@ -137,7 +138,7 @@ function contentPart(p: Parsed): Part {
   return { fraction: Math.min(1, base + 0.3 * negativity + 0.1 * urgentWords), reason: `${label} with ${tone} (sentiment ${p.sentiment.toFixed(2)})${words}.` };
 }
 
-const unverifiedSender = 'Sender not verified: the address may belong to someone else.';
+const unverifiedSender = 'Sender not verified: the address or number may belong to someone else.';
 
 function customerValuePart(p: Parsed, w: PriorityWeights): Part {
   if (p.senderVerified === false) return { fraction: 0, reason: unverifiedSender };

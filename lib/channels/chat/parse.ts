@@ -40,7 +40,7 @@ export function parseChatMessage(body: unknown): NormalizedMention {
     text: message.text,
     occurredAt: message.sentAt,
     // An address the site did not vouch for is a claim, kept apart as an unauthenticated email's is.
-    author: email !== undefined && message.visitor.emailVerified !== true ? unverifiedAuthor(author, email) : author,
+    author: email !== undefined && message.visitor.emailVerified !== true ? unverifiedAuthor(author, { email }) : author,
     threadKey: message.sessionId,
     isPublic: false,
     hashtags: extractHashtags(message.text),

@@ -103,5 +103,5 @@ function domainOf(value: string): string | undefined {
  */
 export function withSenderVerdict(mention: NormalizedMention, authentication: SenderAuthentication | null): NormalizedMention {
   if (authentication?.authenticated) return { ...mention, author: { ...mention.author, verified: true } };
-  return { ...mention, author: unverifiedAuthor(mention.author, mention.author.email ?? mention.author.externalId) };
+  return { ...mention, author: unverifiedAuthor(mention.author, { email: mention.author.email ?? mention.author.externalId }) };
 }

@@ -145,7 +145,7 @@ describe('parseMetaWebhook: Instagram comments and mentions', () => {
   it('lists id-only mentions for fetching instead of inventing text or authors', () => {
     const body = igDelivery({ field: 'mentions', value: { media_id: '18099999999999999', comment_id: '17800000000000001' } });
     expect(parseMetaWebhook(body)).toEqual([]);
-    expect(instagramMentionsToFetch(body)).toEqual([{ accountId: igAccountId, mediaId: '18099999999999999', commentId: '17800000000000001' }]);
+    expect(instagramMentionsToFetch(body)).toEqual([{ accountId: igAccountId, mediaId: '18099999999999999', commentId: '17800000000000001', notifiedAt: new Date(1700000300 * 1000) }]);
   });
 
   it('maps a mention whose text and author were merged in', () => {

@@ -89,10 +89,24 @@ const ShallowFeed = z.object({ item: z.string().optional(), verb: z.string().opt
 
 /** Turns a Page or Instagram webhook delivery into mentions; edits, removals, echoes and the account's own posts produce none. */
 export function parseMetaWebhook(body: unknown): NormalizedMention[] {
+  return parseMetaDelivery(body).mentions;
+}
+
+/** Instagram mentions that arrived as bare ids; the caller fetches their text and author from the Graph API. */
+export function instagramMentionsToFetch(body: unknown): InstagramMentionToFetch[] {
+  return parseMetaDelivery(body).toFetch;
+}
+
+/**
+ * A Page or Instagram webhook delivery, read once: its mentions (see `parseMetaWebhook`) and the Instagram mentions it
+ * announced by ids only, to fetch (see `instagramMentionsToFetch`).
+ */
+export function parseMetaDelivery(body: unknown): { mentions: NormalizedMention[]; toFetch: InstagramMentionToFetch[] } {
   const input = readJsonBody(body, 'Meta webhook payload');
   const payload = parseOrThrow(MetaWebhookPayload, input, 'Meta webhook payload');
   const channel: Channel = payload.object === 'page' ? 'facebook' : 'instagram';
   const mentions: NormalizedMention[] = [];
+  const toFetch: InstagramMentionToFetch[] = [];
 
   payload.entry.forEach((entry, e) => {
     const accountId = entry.id;
@@ -125,8 +139,12 @@ export function parseMetaWebhook(body: unknown): NormalizedMention[] {
         });
       } else if (channel === 'instagram' && change.field === 'mentions') {
         const value = parseOrThrow(InstagramMentionValue, change.value, what, path);
-        // Without text and author there is nothing to classify; instagramMentionsToFetch lists these for hydration.
-        if (value.text === undefined || !value.from || value.from.id === accountId) return;
+        // Without text and author there is nothing to classify: fetched from the Graph API instead.
+        if (value.text === undefined || !value.from) {
+          toFetch.push({ accountId, mediaId: value.media_id, ...(value.comment_id !== undefined && { commentId: value.comment_id }), notifiedAt: entry.time });
+          return;
+        }
+        if (value.from.id === accountId) return;
         mentions.push({
           channel,
           externalId: value.comment_id ?? value.media_id,
@@ -164,23 +182,20 @@ export function parseMetaWebhook(body: unknown): NormalizedMention[] {
     });
   });
 
-  return mentions;
+  return { mentions, toFetch };
 }
 
-/** Instagram mentions that arrived as bare ids; the caller fetches their text and author from the Graph API. */
-export function instagramMentionsToFetch(body: unknown): { accountId: string; mediaId: string; commentId?: string }[] {
-  const input = readJsonBody(body, 'Meta webhook payload');
-  const payload = parseOrThrow(MetaWebhookPayload, input, 'Meta webhook payload');
-  if (payload.object !== 'instagram') return [];
-  return payload.entry.flatMap((entry, e) =>
-    (entry.changes ?? []).flatMap((change, c) => {
-      if (change.field !== 'mentions') return [];
-      const value = parseOrThrow(InstagramMentionValue, change.value, 'Meta webhook payload (mentions change)', ['entry', e, 'changes', c, 'value']);
-      if (value.text !== undefined && value.from) return [];
-      return [{ accountId: entry.id, mediaId: value.media_id, ...(value.comment_id !== undefined && { commentId: value.comment_id }) }];
-    }),
-  );
+/** One Instagram mention Meta announced by ids only; its text and author are fetched from the Graph API. */
+export interface InstagramMentionToFetch {
+  /** The mentioned account (the entry's id): the `{ig-user-id}` to ask the Graph API through. */
+  accountId: string;
+  mediaId: string;
+  /** Absent for a mention in a media caption. */
+  commentId?: string;
+  /** The entry's time: the mention's time when the Graph answer has none. */
+  notifiedAt: Date;
 }
+
 
 type MentionWithoutRaw = Omit<NormalizedMention, 'raw'>;
 

@@ -5,6 +5,7 @@ import { scenarios } from '@/scripts/scenarios';
 import { type ActionResult, runAsMember } from '@/lib/auth/session';
 import { type ConnectionView, createApiKey, createConnection, revokeApiKey, updateConnection } from '@/lib/channels/connections';
 import { runDrill } from '@/lib/channels/drill';
+import { retryMentionFetches } from '@/lib/channels/meta/mention-fetch';
 import type { DrillReport } from '@/lib/channels/scenarios';
 import { invalidInput } from '@/lib/errors';
 
@@ -17,7 +18,7 @@ export type CreateConnectionState = ActionResult<{ connection: ConnectionView; g
 export async function createConnectionAction(_: CreateConnectionState, form: FormData): Promise<CreateConnectionState> {
   const result = await runAsMember((ctx) => createConnection({
       ctx,
-      input: { channel: text(form, 'channel') as never, name: text(form, 'name'), externalAccountId: text(form, 'externalAccountId') || undefined, secrets: secretsOf(form), receivingMailServer: text(form, 'receivingMailServer') },
+      input: { channel: text(form, 'channel') as never, name: text(form, 'name'), externalAccountId: text(form, 'externalAccountId') || undefined, secrets: secretsOf(form), receivingMailServer: text(form, 'receivingMailServer'), trustCallerId: text(form, 'trustCallerId') === 'true' },
     }));
   if (result.ok) revalidatePath('/admin/channels');
   return result;
@@ -25,7 +26,10 @@ export async function createConnectionAction(_: CreateConnectionState, form: For
 
 export type UpdateConnectionState = ActionResult<{ name: string }> | null;
 
-/** Replaces pasted secrets (empty fields keep the stored ones), sets an email connection's receiving mail server, and switches the connection on or off. */
+/**
+ * Replaces pasted secrets (empty fields keep the stored ones), sets an email connection's receiving mail server or a
+ * phone connection's trust in unattested caller ids, and switches the connection on or off.
+ */
 export async function updateConnectionAction(_: UpdateConnectionState, form: FormData): Promise<UpdateConnectionState> {
   const result = await runAsMember(async (ctx) => {
     const view = await updateConnection({ ctx, input: {
@@ -34,6 +38,7 @@ export async function updateConnectionAction(_: UpdateConnectionState, form: For
         enabled: form.get('enabled') === 'on',
         // Only the email form has the field; elsewhere it stays as stored.
         ...(form.has('receivingMailServer') && { receivingMailServer: text(form, 'receivingMailServer') }),
+        ...(form.has('trustCallerId') && { trustCallerId: text(form, 'trustCallerId') === 'true' }),
       },
     });
     return { name: view.name };
@@ -60,6 +65,13 @@ export async function revokeApiKeyAction(keyId: string): Promise<ActionResult<nu
     await revokeApiKey({ ctx, input: { keyId } });
     return null;
   });
+  if (result.ok) revalidatePath('/admin/channels');
+  return result;
+}
+
+/** Puts a connection's failed Instagram mention fetches back in the queue. */
+export async function retryMentionFetchesAction(connectionId: string): Promise<ActionResult<{ requeued: number }>> {
+  const result = await runAsMember((ctx) => retryMentionFetches({ ctx, input: { connectionId } }));
   if (result.ok) revalidatePath('/admin/channels');
   return result;
 }

@@ -1,25 +1,28 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { ChannelBadge } from '@/components/inbox/ChannelBadge';
-import { CreateApiKeyForm, CreateConnectionForm, DrillForm, RevokeKeyButton, UpdateConnectionForm } from '@/components/inbox/ChannelAdminForms';
+import { CreateApiKeyForm, CreateConnectionForm, DrillForm, RetryMentionFetchesButton, RevokeKeyButton, UpdateConnectionForm } from '@/components/inbox/ChannelAdminForms';
 import { CsvImportForm } from '@/components/ui/CsvImportForm';
 import { channelName, formatWhen } from '@/components/inbox/labels';
 import { channels } from '@/db/schema';
 import { memberCtx, requireMember } from '@/lib/auth/session';
 import { csvColumns, maxCsvMentions } from '@/lib/channels/batch/csv';
 import { listApiKeys, listConnections, secretFieldsOf } from '@/lib/channels/connections';
+import { listMentionFetchBacklog, type MentionFetchBacklog } from '@/lib/channels/meta/mention-fetch';
 import { purchaseColumns } from '@/lib/signals/purchases';
 import { scenarios } from '@/scripts/scenarios';
-import { createApiKeyAction, createConnectionAction, revokeApiKeyAction, runDrillAction, updateConnectionAction } from './actions';
+import { createApiKeyAction, createConnectionAction, retryMentionFetchesAction, revokeApiKeyAction, runDrillAction, updateConnectionAction } from './actions';
 import '@/components/inbox/inbox.css';
 
 export const metadata: Metadata = { title: 'Channels' };
+
 export const dynamic = 'force-dynamic';
 
 export default async function ChannelsPage() {
   const member = await requireMember('channels.manage');
   const { db } = memberCtx(member);
-  const [connections, keys] = await Promise.all([listConnections(db, member.organizationId), listApiKeys(db, member.organizationId)]);
+  const [connections, keys, backlog] = await Promise.all([listConnections(db, member.organizationId), listApiKeys(db, member.organizationId), listMentionFetchBacklog(db, member.organizationId)]);
+  const backlogOf = new Map(backlog.map((b) => [b.connectionId, b]));
   const h = await headers();
   const origin = `${h.get('x-forwarded-proto') ?? 'http'}://${h.get('x-forwarded-host') ?? h.get('host') ?? 'localhost'}`;
   const fieldsByChannel = Object.fromEntries(channels.map((c) => [c, secretFieldsOf(c)]));
@@ -65,6 +68,12 @@ export default async function ChannelsPage() {
                       No receiving mail server set: no sender of this connection is verified. Every email arrives marked “sender not verified” and is kept apart from the customer whose address it shows. Set the server that writes your Authentication-Results header.
                     </p>
                   )}
+                  {c.channel === 'phone' && c.trustCallerId && (
+                    <p className="alert alert-warn small" data-testid="caller-id-warning">
+                      Caller ids without STIR/SHAKEN attestation are trusted: anyone who shows a customer’s number (easy to spoof) is filed under that customer, with their history and value. Keep them apart unless your telephony system passes on only numbers it has checked.
+                    </p>
+                  )}
+                  <MentionFetchStatus backlog={backlogOf.get(c.id)} connectionId={c.id} />
                 </td>
                 <td>
                   <UpdateConnectionForm
@@ -74,6 +83,7 @@ export default async function ChannelsPage() {
                     secretsSet={c.secretsSet}
                     enabled={c.enabled}
                     {...(c.channel === 'email' && { receivingMailServer: c.receivingMailServer })}
+                    {...(c.channel === 'phone' && { trustCallerId: c.trustCallerId })}
                   />
                 </td>
               </tr>
@@ -115,5 +125,33 @@ export default async function ChannelsPage() {
         <CsvImportForm url="/api/imports/purchases" label="Import purchases" columns={purchaseColumns.join(', ')} />
       </section>
     </div>
+  );
+}
+
+const mentionsCount = (n: number) => `${n} Instagram mention${n === 1 ? '' : 's'}`;
+
+/** Id-only Instagram mentions of a connection still waiting for the Graph API, or given up on, with the last error. */
+function MentionFetchStatus({ backlog, connectionId }: { backlog: MentionFetchBacklog | undefined; connectionId: string }) {
+  if (!backlog) return null;
+  return (
+    <>
+      {backlog.waiting > 0 && (
+        <p className="alert alert-warn small" data-testid="mention-fetch-waiting">
+          {mentionsCount(backlog.waiting)} waiting to be fetched from the Graph API
+          {backlog.waitingError && (
+            <>
+              {' '}
+              (attempt {backlog.waitingAttempts}; next try {backlog.nextAttemptAt ? formatWhen(backlog.nextAttemptAt) : 'soon'}). Last error: {backlog.waitingError}
+            </>
+          )}
+        </p>
+      )}
+      {backlog.failed > 0 && (
+        <p className="alert alert-error small" data-testid="mention-fetch-failed">
+          {mentionsCount(backlog.failed)} could not be fetched. Last error: {backlog.failedError ?? 'unknown'}. Pasting a new access token fetches them again; if something else was wrong, fix it, then{' '}
+          <RetryMentionFetchesButton connectionId={connectionId} action={retryMentionFetchesAction} />
+        </p>
+      )}
+    </>
   );
 }
