@@ -25,15 +25,23 @@ test('an admin connects a channel: webhook URL shown, generated secret shown onc
   await context.close();
 });
 
-test('an admin sets a channel’s first-response target; observers cannot open admin pages', async ({ browser }) => {
+test('an admin sets a channel’s first-response target and the home calling code; observers cannot open admin pages', async ({ browser }) => {
   const { context, page } = await memberSession(browser, 'admin');
   await page.goto('/admin/settings');
   await page.getByLabel('Chat').fill('15');
+  await page.getByLabel('Home country calling code').fill('+351');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByRole('status')).toContainText('Saved');
   await page.reload();
   await expect(page.getByLabel('Chat')).toHaveValue('15');
-  await page.screenshot({ path: `${screens}/settings.png` });
+  await expect(page.getByLabel('Home country calling code')).toHaveValue('351');
+  await page.screenshot({ path: `${screens}/settings.png`, fullPage: true });
+  // Cleared again: the demo organization's other tests read numbers in E.164.
+  await page.getByLabel('Home country calling code').fill('');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('status')).toContainText('Saved');
+  await page.reload();
+  await expect(page.getByLabel('Home country calling code')).toHaveValue('');
   await context.close();
 
   const observer = await memberSession(browser, 'observer');

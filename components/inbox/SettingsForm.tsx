@@ -9,10 +9,11 @@ type Props = {
   sla: { channel: string; label: string; minutes: number }[];
   weights: { name: string; label: string; value: number; step: number }[];
   triggers: { category: string; lang: string; phrases: string[] }[];
+  defaultCallingCode: string | null;
 };
 
-/** The organization's listening settings: SLA per channel, priority weights, trigger phrases per language. */
-export function SettingsForm({ action, sla, weights, triggers }: Props) {
+/** The organization's listening settings: SLA per channel, priority weights, trigger phrases per language, home calling code. */
+export function SettingsForm({ action, sla, weights, triggers, defaultCallingCode }: Props) {
   const [state, formAction, pending] = useActionState(action, null);
   return (
     <form action={formAction} className="stack" aria-label="Listening settings">
@@ -46,6 +47,17 @@ export function SettingsForm({ action, sla, weights, triggers }: Props) {
             </label>
           ))}
         </div>
+      </section>
+      <section className="panel">
+        <h2>Phone numbers</h2>
+        <p className="small muted">
+          Call records, imports and the batch API often write numbers without their country (600 112 233). They are read in this country, so a caller is linked to the
+          customer whose purchases carry the same number. Without it, such numbers are not read: a call record with one is refused.
+        </p>
+        <label className="field">
+          Home country calling code
+          <input name="defaultCallingCode" inputMode="numeric" pattern="\+?[1-9][0-9]{0,2}" placeholder="e.g. 34" defaultValue={defaultCallingCode ?? ''} style={{ width: '7rem' }} />
+        </label>
       </section>
       <section className="panel">
         <h2>Trigger phrases</h2>

@@ -250,6 +250,11 @@ export const organizationSettings = pgTable('organization_settings', {
   slaMinutes: jsonb('sla_minutes').$type<Partial<Record<ChannelName, number>>>().notNull().default({}),
   detection: jsonb('detection').$type<Record<string, unknown>>().notNull().default({}),
   notifications: jsonb('notifications').$type<{ webhookUrl?: string; emailTo?: string[] }>().notNull().default({}),
+  /**
+   * The country calling code ("34") a phone number written without one is read in: national numbers in call records,
+   * the batch API, CSV imports and purchases. Null: such numbers are not read as phone numbers.
+   */
+  defaultCallingCode: text('default_calling_code'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

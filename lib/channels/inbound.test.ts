@@ -5,16 +5,18 @@ import * as chatRoute from '@/app/api/ingest/chat/[key]/route';
 import * as emailRoute from '@/app/api/ingest/email/[key]/route';
 import * as metaRoute from '@/app/api/ingest/meta/[key]/route';
 import * as phoneRoute from '@/app/api/ingest/phone/[key]/route';
+import * as purchasesRoute from '@/app/api/ingest/purchases/route';
 import * as simulatorRoute from '@/app/api/ingest/simulator/route';
 import * as xRoute from '@/app/api/ingest/x/[key]/route';
 import type { DatabaseHandle } from '@/db/client';
-import { auditLog, customerIdentities, mentions } from '@/db/schema';
+import { auditLog, customerIdentities, customers, mentions } from '@/db/schema';
 import { createTestDatabase } from '@/db/testing';
 import { createApiKey, createConnection, ensureSimulatorConnections, type SimulatorConnection, updateConnection } from '@/lib/channels/connections';
 import { signStormdeskBody } from '@/lib/channels/signature';
 import { buildDelivery, type Delivery, type SimulatedMessage } from '@/lib/channels/simulate';
 import type { Channel } from '@/lib/channels/types';
 import { setRuntime } from '@/lib/runtime';
+import { updateListeningSettings } from '@/lib/signals/settings';
 import { type TestOrganization, createTestOrganization } from '@/test/fixtures';
 
 let database: DatabaseHandle;
@@ -281,6 +283,63 @@ describe('phone: a caller id links to its customer only when attested, or when t
     expect(response.status).toBe(400);
     expect((await response.json()).error).toMatch(/^Call record is invalid: callerVerification: expected the caller id's STIR\/SHAKEN result .*TN-Validation-Passed-A/);
     expect(await storedCount()).toBe(before);
+  });
+});
+
+describe('national phone numbers are read in the organization’s home country calling code', () => {
+  it('refuses a national caller id until the code is set; then calls, purchases and the batch API meet on one customer', async () => {
+    const spain = await createTestOrganization(database.db, 'national-numbers');
+    const { connection, generatedSecrets } = await createConnection({ ctx: spain.as('admin'), input: { channel: 'phone', name: 'Madrid PBX', trustCallerId: true } });
+    const key = (await createApiKey({ ctx: spain.as('admin'), input: { name: 'CRM' } })).key;
+    const authorization = `Bearer ${key}`;
+    // A PBX that writes numbers as the country dials them.
+    const call = (callId: string) => {
+      const body = JSON.stringify({ callId, direction: 'inbound', from: '600 11 22 33', to: '910 000 000', startedAt: '2026-03-05T10:31:07Z', durationSeconds: 95, agentSummary: 'Lost bag on DA 3456, wants a refund.' });
+      const headers = { 'content-type': 'application/json', 'x-stormdesk-signature': signStormdeskBody(body, generatedSecrets.sharedSecret!) };
+      return phoneRoute.POST(new Request(origin + connection.webhookPath, { method: 'POST', headers, body }), params(connection.webhookPath));
+    };
+    const ofSpain = (externalId: string) => database.db.select().from(mentions).where(and(eq(mentions.organizationId, spain.id), eq(mentions.externalId, externalId)));
+
+    const refused = await call('national-1');
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error).toMatch(/from: "600 11 22 33" is not a phone number .* needs the home country calling code under Settings/);
+    expect(await ofSpain('national-1')).toEqual([]);
+
+    await expect(updateListeningSettings({ ctx: spain.as('admin'), input: { defaultCallingCode: '034' } })).rejects.toThrow(/1 to 3 digits/);
+    expect((await updateListeningSettings({ ctx: spain.as('admin'), input: { defaultCallingCode: '+34' } })).defaultCallingCode).toBe('34');
+    const [audit] = await database.db.select().from(auditLog).where(and(eq(auditLog.organizationId, spain.id), eq(auditLog.action, 'settings.update')));
+    expect(audit!.data).toMatchObject({ defaultCallingCode: '34' });
+
+    expect((await call('national-1')).status).toBe(200);
+    const [caller] = await ofSpain('national-1');
+    expect(caller!.authorExternalId).toBe('+34600112233');
+
+    // The CRM knows her by the same national number: her purchase counts for the caller.
+    const purchases = await purchasesRoute.POST(
+      new Request(`${origin}/api/ingest/purchases`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: JSON.stringify([{ customerPhone: '600 112 233', customerName: 'Lucía Fernández', externalId: 'order-77', amount: '840.00', currency: 'EUR', purchasedAt: '2026-02-01T12:00:00Z' }]),
+      }),
+    );
+    expect(await purchases.json()).toMatchObject({ imported: 1, customersUpdated: 1 });
+    const [customer] = await database.db.select().from(customers).where(eq(customers.id, caller!.customerId));
+    expect(customer!.lifetimeValueCents).toBe(84_000);
+
+    // A listening tool's mention with the number as she typed it joins her too.
+    const batch = await batchRoute.POST(
+      new Request(`${origin}/api/ingest/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: JSON.stringify([{ channel: 'facebook', externalId: 'fb-national-1', text: 'Still no bag, still no refund', occurredAt: '2026-03-05T11:00:00Z', author: { externalId: 'fb-4411', phone: '600112233' } }]),
+      }),
+    );
+    expect(await batch.json()).toEqual({ accepted: 1, duplicates: 0 });
+    expect((await ofSpain('fb-national-1'))[0]!.customerId).toBe(caller!.customerId);
+
+    // Cleared, national numbers are refused again.
+    expect((await updateListeningSettings({ ctx: spain.as('admin'), input: { defaultCallingCode: null } })).defaultCallingCode).toBeNull();
+    expect((await call('national-2')).status).toBe(400);
   });
 });
 

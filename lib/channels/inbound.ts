@@ -19,6 +19,7 @@ import { DomainError, exhaustiveSwitchError, invalidInput, notFound } from '@/li
 import { errorResponse, json } from '@/lib/http';
 import { runtime } from '@/lib/runtime';
 import { ingestMentions } from '@/lib/signals/ingest';
+import { loadListeningSettings } from '@/lib/signals/settings';
 import { importPurchases } from '@/lib/signals/purchases';
 import { readJsonBody } from '@/lib/channels/validate';
 
@@ -135,7 +136,7 @@ export async function handleWebhookPost(segment: WebhookSegment, request: Reques
         break;
       case 'phone':
         verifyPhoneSignature({ rawBody, signature: header(stormdeskSignatureHeader), secret: secret('sharedSecret') });
-        batch = [parsePhoneCall(rawBody, { ...(connection.secrets.defaultCallingCode && { defaultCallingCode: connection.secrets.defaultCallingCode }), trustUnattestedCallerId: connection.trustCallerId })];
+        batch = [parsePhoneCall(rawBody, { ...(await callingCodeOf(db, connection.organizationId)), trustUnattestedCallerId: connection.trustCallerId })];
         break;
       case 'chat':
         verifyChatSignature({ rawBody, signature: header(stormdeskSignatureHeader), secret: secret('sharedSecret') });
@@ -155,6 +156,12 @@ export async function handleWebhookPost(segment: WebhookSegment, request: Reques
   }
 }
 
+/** The organization's country calling code, for national phone numbers (settings, cached). */
+async function callingCodeOf(db: Db, organizationId: string): Promise<{ defaultCallingCode?: string }> {
+  const { defaultCallingCode } = await loadListeningSettings(db, organizationId);
+  return defaultCallingCode ? { defaultCallingCode } : {};
+}
+
 async function apiKeyCtx(db: Db, request: Request): Promise<Ctx & { actor: { type: 'api-key'; keyId: string } }> {
   const key = await authenticateApiKey(db, request.headers.get('authorization'));
   if (!key) throw new DomainError('UNAUTHENTICATED', 'Send a valid API key as "Authorization: Bearer <key>" (created by an admin under Channels).');
@@ -167,7 +174,7 @@ export async function handleBatchPost(request: Request, db: Db = runtime().db): 
     const ctx = await apiKeyCtx(db, request);
     const rawBody = await readRawBody(request, maxBatchBytes);
     if (rawBody.byteLength === 0) throw invalidInput('The body is empty: expected a JSON array of mentions.');
-    const batch = parseMentionBatch(rawBody);
+    const batch = parseMentionBatch(rawBody, await callingCodeOf(db, ctx.organizationId));
     const result = await ingestMentions({ ctx, input: { mentions: batch } });
     await touchApiKey(db, ctx.actor.keyId);
     return json({ accepted: result.accepted, duplicates: result.duplicates });

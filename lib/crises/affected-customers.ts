@@ -8,7 +8,8 @@ import { changeDocument } from '@/lib/collab/server-edit';
 import type { Ctx } from '@/lib/context';
 import { type CsvInput, csvRecordsOf, withoutBlankRecords } from '@/lib/csv';
 import { DomainError, conflict, invalidInput, notFound } from '@/lib/errors';
-import { emailKey, handleKey, phoneKey } from '@/lib/signals/identity';
+import { emailKey, handleKey, inCallingCode, phoneKey } from '@/lib/signals/identity';
+import { loadListeningSettings } from '@/lib/signals/settings';
 import { parseInput } from '@/lib/validation';
 
 /*
@@ -194,7 +195,9 @@ export type AddAffectedCustomersInput = z.input<typeof AddAffectedCustomersInput
 /** Adds customers typed in by hand or imported, resolving their contacts to known customers ([AC1], [AC2]). */
 export async function addAffectedCustomers({ ctx, input }: { ctx: Ctx; input: AddAffectedCustomersInput }): Promise<AddResult> {
   const by = editor(ctx);
-  const data = parseInput(AddAffectedCustomersInput, input);
+  const { defaultCallingCode } = await loadListeningSettings(ctx.db, ctx.organizationId);
+  const customers = input.customers?.map((c) => (typeof c?.phone === 'string' ? { ...c, phone: inCallingCode(c.phone, defaultCallingCode) } : c));
+  const data = parseInput(AddAffectedCustomersInput, { ...input, customers });
   const crisis = await openCrisisOf(ctx, data.crisisId);
   const known = await customersByKeys(ctx, [...new Set(data.customers.flatMap((c) => c.contacts.map((x) => x.key)))]);
   const candidates = data.customers.map((c): AffectedCustomerCandidate => {
@@ -252,12 +255,13 @@ export async function importAffectedCustomersCsv({ ctx, input }: { ctx: Ctx; inp
   const lines = withoutBlankRecords(records);
   if (lines.length === 0) throw invalidInput('The CSV has a header but no customers.');
   if (lines.length > maxImportedCustomers) throw new DomainError('TOO_LARGE', `The CSV has ${lines.length.toLocaleString('en-US')} customers; the limit is ${maxImportedCustomers.toLocaleString('en-US')} per import. Split the file.`);
+  const { defaultCallingCode } = await loadListeningSettings(ctx.db, ctx.organizationId);
   const problems: string[] = [];
   const people: AffectedCustomerByHand[] = lines.map(({ line, cells }) => {
     const person: Record<string, string> = {};
     columns.forEach((column, i) => {
       const value = cells[i]?.trim();
-      if (column && value) person[column] = value;
+      if (column && value) person[column] = column === 'phone' ? inCallingCode(value, defaultCallingCode) : value;
     });
     const check = AffectedCustomerByHand.safeParse(person);
     if (!check.success) {

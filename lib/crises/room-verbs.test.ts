@@ -11,6 +11,7 @@ import { type TestOrganization, createTestOrganization } from '@/test/fixtures';
 import { startRoomServer } from '@/test/rooms';
 import { waitFor } from '@/test/wait';
 import { parseCsv } from '@/lib/csv';
+import { updateListeningSettings } from '@/lib/signals/settings';
 import { addAffectedCustomers, addAffectedCustomersFromTickets, importAffectedCustomersCsv } from './affected-customers';
 import { approveCompensation, markCompensationPaid } from './compensation';
 import { toCsv } from './csv';
@@ -135,6 +136,21 @@ describe('affected customers', () => {
       ['Doe, Al', 'bag lost, "twice"'],
       ['Bo', 'late'],
     ]);
+  });
+
+  it('reads a national phone number in the organization’s calling code, so the import finds the customer who called', async () => {
+    const crisis = await open('National numbers storm');
+    const caller = await knownCustomer('Lucía Fernández', ['phone:+34611223344']);
+    const csv = 'name,phone,what_happened\nLucía,611 22 33 44,bag lost\n';
+    await expect(importAffectedCustomersCsv({ ctx: org.as('lead'), input: { crisisId: crisis.id, csv } })).rejects.toThrow(/line 2: Phone “611 22 33 44” is not valid/);
+    await updateListeningSettings({ ctx: org.as('admin'), input: { defaultCallingCode: '34' } });
+    try {
+      expect(await importAffectedCustomersCsv({ ctx: org.as('lead'), input: { crisisId: crisis.id, csv } })).toEqual({ added: 1, merged: 0 });
+      expect(await addAffectedCustomers({ ctx: org.as('agent'), input: { crisisId: crisis.id, customers: [{ name: 'Lucía (typed)', phone: '611223344' }] } })).toEqual({ added: 0, merged: 1 });
+      expect((await roomDoc(crisis.id)).customers).toMatchObject([{ customerKey: `customer:${caller.id}`, customerId: caller.id }]);
+    } finally {
+      await updateListeningSettings({ ctx: org.as('admin'), input: { defaultCallingCode: null } });
+    }
   });
 
   it('writes CSV that round-trips and never starts a cell with a formula', () => {

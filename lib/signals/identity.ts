@@ -45,6 +45,14 @@ export function phoneKey(phone: string, defaultCallingCode?: string): string | u
   return e164 ? `phone:${e164}` : undefined;
 }
 
+/**
+ * A phone number as an import or a form wrote it, in E.164 when the organization's country calling code makes a
+ * national number one (`600 112 233` with 34 → `+34600112233`); otherwise as written, for the usual checks to judge.
+ */
+export function inCallingCode(phone: string, defaultCallingCode: string | null | undefined): string {
+  return (defaultCallingCode && toE164(phone, defaultCallingCode)) || phone;
+}
+
 /** `x:id:1498374`: the platform's stable account id, which survives a handle change. */
 export function accountKey(channel: Channel, externalId: string): string | undefined {
   const clean = externalId.trim();

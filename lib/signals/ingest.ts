@@ -182,7 +182,7 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
   });
   // 2. Who wrote them: identity keys, and what the database knows of those people.
   const candidates = [...firstIndex.values()];
-  const keysByIndex = new Map(candidates.map((index) => [index, identityKeysOf(items[index]!.mention, { defaultCallingCode: items[index]!.defaultCallingCode })]));
+  const keysByIndex = new Map(candidates.map((index) => [index, identityKeysOf(items[index]!.mention, { defaultCallingCode: items[index]!.defaultCallingCode ?? settings.defaultCallingCode ?? undefined })]));
   const earliest = Math.min(...candidates.map((index) => items[index]!.mention.occurredAt.getTime()));
   const reading = readStoredState(
     db,

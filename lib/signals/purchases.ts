@@ -10,6 +10,7 @@ import { type CsvInput, csvRecordsOf, withoutBlankRecords } from '@/lib/csv';
 import { DomainError, forbidden, invalidInput } from '@/lib/errors';
 import { publish } from '@/lib/events';
 import { emailKey, handleKey, phoneKey } from '@/lib/signals/identity';
+import { loadListeningSettings } from '@/lib/signals/settings';
 
 const DateOrTimestamp = z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date like 2026-03-05').transform((s) => new Date(`${s}T00:00:00Z`)), IsoTimestamp]);
 
@@ -107,12 +108,13 @@ export async function importPurchases({ ctx, input }: { ctx: Ctx; input: { purch
   else if (ctx.actor.type !== 'api-key' && ctx.actor.type !== 'system') throw forbidden();
   if (!Array.isArray(input.purchases)) throw invalidInput('Expected a list of purchases.');
   if (input.purchases.length > maxPurchases) throw new DomainError('TOO_LARGE', `${input.purchases.length} purchases; the limit is ${maxPurchases} per import.`);
+  const { defaultCallingCode } = await loadListeningSettings(ctx.db, ctx.organizationId);
   const problems: string[] = [];
   const records = input.purchases.flatMap((raw, i) => {
     const result = PurchaseRecord.safeParse(raw);
     if (result.success) {
       const p = result.data;
-      const keys = [p.customerEmail && emailKey(p.customerEmail), p.customerHandle && handleKey(p.handleChannel, p.customerHandle), p.customerPhone && phoneKey(p.customerPhone)].filter((k): k is string => Boolean(k));
+      const keys = [p.customerEmail && emailKey(p.customerEmail), p.customerHandle && handleKey(p.handleChannel, p.customerHandle), p.customerPhone && phoneKey(p.customerPhone, defaultCallingCode ?? undefined)].filter((k): k is string => Boolean(k));
       if (keys.length === 0) {
         problems.push(`item ${i + 1}: the email, handle or phone is not valid`);
         return [];

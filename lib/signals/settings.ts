@@ -23,13 +23,24 @@ export interface ListeningSettings {
   triggers: TriggerSet;
   weights: PriorityWeights;
   slaMinutes: Record<Channel, number>;
+  /** The country calling code ("34") a phone number without one is read in; null when the organization set none. */
+  defaultCallingCode: string | null;
 }
+
+/** A country calling code as an admin types it ("+34", "34"), stored without the plus. */
+export const CallingCode = z
+  .string()
+  .trim()
+  .transform((code) => code.replace(/^\+/, ''))
+  .pipe(z.string().regex(/^[1-9]\d{0,2}$/, 'A country calling code is 1 to 3 digits, such as 1, 34 or 351.'));
 
 const Phrases = z.array(z.string().trim().min(1).max(100)).max(500);
 const StoredTriggers = z.record(z.string(), z.record(z.string(), Phrases)).optional();
 
 /** Merges stored (possibly partial, possibly stale) settings with the defaults; anything unreadable falls back to the default. */
-export function mergeSettings(stored: { classification?: Record<string, unknown>; priorityWeights?: Record<string, number>; slaMinutes?: Partial<Record<Channel, number>> } | undefined): ListeningSettings {
+export function mergeSettings(
+  stored: { classification?: Record<string, unknown>; priorityWeights?: Record<string, number>; slaMinutes?: Partial<Record<Channel, number>>; defaultCallingCode?: string | null } | undefined,
+): ListeningSettings {
   const storedTriggers = StoredTriggers.safeParse(stored?.classification?.triggers);
   const triggers = Object.fromEntries(
     triggerCategories.map((category) => [
@@ -50,6 +61,7 @@ export function mergeSettings(stored: { classification?: Record<string, unknown>
     triggers,
     weights: weights.success ? weights.data : defaultPriorityWeights,
     slaMinutes,
+    defaultCallingCode: CallingCode.safeParse(stored?.defaultCallingCode ?? '').data ?? null,
   };
 }
 
@@ -68,7 +80,7 @@ export async function loadListeningSettings(db: Db, organizationId: string): Pro
 
 async function readListeningSettings(db: Db, organizationId: string): Promise<ListeningSettings> {
   const [row] = await db
-    .select({ classification: organizationSettings.classification, priorityWeights: organizationSettings.priorityWeights, slaMinutes: organizationSettings.slaMinutes })
+    .select({ classification: organizationSettings.classification, priorityWeights: organizationSettings.priorityWeights, slaMinutes: organizationSettings.slaMinutes, defaultCallingCode: organizationSettings.defaultCallingCode })
     .from(organizationSettings)
     .where(eq(organizationSettings.organizationId, organizationId));
   return mergeSettings(row);
@@ -81,10 +93,12 @@ export const UpdateListeningSettingsInput = z.object({
   weights: PriorityWeights.partial().default({}),
   /** Trigger phrases per category and language; a list replaces that language's defaults. */
   triggers: z.partialRecord(z.enum(triggerCategories), z.partialRecord(z.enum(triggerLanguages), Phrases)).default({}),
+  /** Country calling code for numbers written without one; null clears it, absent keeps it. */
+  defaultCallingCode: CallingCode.nullable().optional(),
 });
 export type UpdateListeningSettingsInput = z.input<typeof UpdateListeningSettingsInput>;
 
-/** Saves SLA targets, priority weights and trigger phrases (admins only), with an audit row in the same transaction. */
+/** Saves SLA targets, priority weights, trigger phrases and the home calling code (admins only), with an audit row in the same transaction. */
 export async function updateListeningSettings({ ctx, input }: { ctx: Ctx; input: UpdateListeningSettingsInput }): Promise<ListeningSettings> {
   if (ctx.actor.type !== 'member') throw forbidden('Only a signed-in admin can change settings.');
   assertCan(ctx.actor.role, 'settings.manage');
@@ -97,13 +111,14 @@ export async function updateListeningSettings({ ctx, input }: { ctx: Ctx; input:
       classification: { triggers },
       priorityWeights: { ...current.weights, ...data.weights },
       slaMinutes: { ...current.slaMinutes, ...data.slaMinutes },
+      defaultCallingCode: data.defaultCallingCode === undefined ? current.defaultCallingCode : data.defaultCallingCode,
       updatedAt: new Date(),
     };
     await db
       .insert(organizationSettings)
       .values(values)
-      .onConflictDoUpdate({ target: organizationSettings.organizationId, set: { classification: values.classification, priorityWeights: values.priorityWeights, slaMinutes: values.slaMinutes, updatedAt: values.updatedAt } });
-    await db.insert(auditLog).values({ organizationId: ctx.organizationId, actor: actorLabel(ctx.actor), action: 'settings.update', data: { slaMinutes: values.slaMinutes, priorityWeights: values.priorityWeights } });
+      .onConflictDoUpdate({ target: organizationSettings.organizationId, set: { classification: values.classification, priorityWeights: values.priorityWeights, slaMinutes: values.slaMinutes, defaultCallingCode: values.defaultCallingCode, updatedAt: values.updatedAt } });
+    await db.insert(auditLog).values({ organizationId: ctx.organizationId, actor: actorLabel(ctx.actor), action: 'settings.update', data: { slaMinutes: values.slaMinutes, priorityWeights: values.priorityWeights, defaultCallingCode: values.defaultCallingCode } });
     return mergeSettings(values);
   });
   cache.delete(ctx.organizationId);

@@ -108,7 +108,7 @@ export function parsePhoneCall(body: unknown, options: PhoneCallOptions = {}): N
   const customerField = record.direction === 'inbound' ? 'from' : 'to';
   const phone = toE164(record[customerField], options.defaultCallingCode);
   if (!phone) {
-    throw invalidInput(`Call record is invalid: ${customerField}: "${record[customerField]}" is not a phone number in E.164 form (e.g. +34600111222)${options.defaultCallingCode ? '' : ' and no default country is configured'}`, {
+    throw invalidInput(`Call record is invalid: ${customerField}: "${record[customerField]}" is not a phone number in E.164 form (e.g. +34600111222)${options.defaultCallingCode ? '' : '; a number without its country needs the home country calling code under Settings'}`, {
       problems: [{ path: customerField, message: 'not an E.164 phone number' }],
     });
   }

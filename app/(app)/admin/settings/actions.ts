@@ -14,7 +14,7 @@ const numberOf = (form: FormData, name: string) => {
   return raw === '' ? undefined : Number(raw);
 };
 
-/** Saves SLA targets, priority weights and trigger phrases from the settings form. */
+/** Saves SLA targets, priority weights, trigger phrases and the home calling code from the settings form. */
 export async function saveSettingsAction(_: SettingsState, form: FormData): Promise<SettingsState> {
   const result = await runAsMember(async (ctx) => {
     const slaMinutes = Object.fromEntries(channels.flatMap((c) => (numberOf(form, `sla:${c}`) === undefined ? [] : [[c, numberOf(form, `sla:${c}`)]])));
@@ -33,7 +33,8 @@ export async function saveSettingsAction(_: SettingsState, form: FormData): Prom
         ),
       ]),
     );
-    await updateListeningSettings({ ctx, input: { slaMinutes, weights, triggers } });
+    const callingCode = String(form.get('defaultCallingCode') ?? '').trim();
+    await updateListeningSettings({ ctx, input: { slaMinutes, weights, triggers, defaultCallingCode: callingCode === '' ? null : callingCode } });
     return { savedAt: new Date().toISOString() };
   });
   if (result.ok) revalidatePath('/admin/settings');

@@ -40,6 +40,7 @@ export default async function SettingsPage() {
         action={saveSettingsAction}
         sla={channels.map((c) => ({ channel: c, label: channelName(c), minutes: settings.slaMinutes[c] }))}
         weights={Object.entries(settings.weights).map(([name, value]) => ({ name, value, label: weightLabels[name]?.label ?? name, step: weightLabels[name]?.step ?? 1 }))}
+        defaultCallingCode={settings.defaultCallingCode}
         triggers={triggerCategories.flatMap((category) => triggerLanguages.map((lang) => ({ category, lang, phrases: settings.triggers[category][lang] })))}
       />
     </div>
