@@ -3,6 +3,7 @@
 import { useState, useTransition } from 'react';
 import type * as Y from 'yjs';
 import { addByHandAction, addFromTicketsAction } from '@/app/(app)/crises/actions';
+import { UnverifiedSender } from '@/components/inbox/UnverifiedSender';
 import { ActionResultMessage } from '@/components/ui/ActionResultMessage';
 import { uploadCsv } from '@/components/ui/uploadCsv';
 import type { ActionResult } from '@/lib/auth/session';
@@ -69,7 +70,15 @@ export function AffectedCustomers({ doc, crisisId, canEdit, tickets }: { doc: Y.
                 </div>
               </td>
               <td className="small">
-                {c.contacts.length === 0 ? <span className="muted">none</span> : c.contacts.map((x) => <div key={`${x.channel}:${x.value}`}>{`${x.channel}: ${x.value}`}</div>)}
+                {c.contacts.length === 0 ? (
+                  <span className="muted">none</span>
+                ) : (
+                  c.contacts.map((x) => (
+                    <div key={`${x.channel}:${x.value}`}>
+                      {`${x.channel}: ${x.value}`} {x.unverified && <UnverifiedSender />}
+                    </div>
+                  ))
+                )}
               </td>
               <td>
                 <CommitInput

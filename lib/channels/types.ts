@@ -19,9 +19,18 @@ export const unverifiedSenderPrefix = 'unverified:';
 /** The address an unverified sender claims: the From or chat address, or the caller id (E.164). */
 export type ClaimedAddress = { email: string } | { phone: string };
 
+const claimedPhonePrefix = 'phone:';
+
 /** `unverified:<email>` (the form stored since email senders were first checked) or `unverified:phone:<E.164>`. */
 export function unverifiedAddressKey(address: ClaimedAddress): string {
-  return 'email' in address ? `${unverifiedSenderPrefix}${address.email}` : `${unverifiedSenderPrefix}phone:${address.phone}`;
+  return 'email' in address ? `${unverifiedSenderPrefix}${address.email}` : `${unverifiedSenderPrefix}${claimedPhonePrefix}${address.phone}`;
+}
+
+/** The address an unverified key (or author id) claims, as `unverifiedAddressKey` wrote it; null for any other key. */
+export function claimedAddressOf(key: string): ClaimedAddress | null {
+  if (!key.startsWith(unverifiedSenderPrefix)) return null;
+  const claimed = key.slice(unverifiedSenderPrefix.length);
+  return claimed.startsWith(claimedPhonePrefix) ? { phone: claimed.slice(claimedPhonePrefix.length) } : { email: claimed };
 }
 
 /** The person who wrote a mention, as the channel knows them. */

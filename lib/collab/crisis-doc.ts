@@ -41,6 +41,8 @@ export interface ChecklistItem {
 export interface Contact {
   channel: string;
   value: string;
+  /** An address or number a sender claimed and nobody confirmed: it reaches its owner, who may not be who wrote. */
+  unverified?: boolean;
 }
 
 /** One affected customer in the room; `customerKey` is their one identity (the customer id when known). */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { crises, customerIdentities, customers, tickets } from '@/db/schema';
 import { assertCan } from '@/lib/auth/permissions';
 import { type AffectedCustomerCandidate, type Contact, crisisDocumentName, upsertAffectedCustomers } from '@/lib/collab/crisis-doc';
+import { claimedAddressOf } from '@/lib/channels/types';
 import { changeDocument } from '@/lib/collab/server-edit';
 import type { Ctx } from '@/lib/context';
 import { type CsvInput, csvRecordsOf, withoutBlankRecords } from '@/lib/csv';
@@ -41,8 +42,13 @@ async function openCrisisOf(ctx: Ctx, crisisId: string) {
   return crisis;
 }
 
-/** A contact shown in the room, from a normalized identity key (`x:@name`, `email:a@b.c`, `phone:+1…`). */
+/**
+ * A contact shown in the room, from a normalized identity key (`x:@name`, `email:a@b.c`, `phone:+1…`). An unverified
+ * sender's key (`unverified:phone:+1…`) is the email or phone it claimed, marked so.
+ */
 export function contactOfKey(key: string): Contact | null {
+  const claimed = claimedAddressOf(key);
+  if (claimed) return 'phone' in claimed ? { channel: 'phone', value: claimed.phone, unverified: true } : { channel: 'email', value: claimed.email, unverified: true };
   const colon = key.indexOf(':');
   const channel = key.slice(0, colon);
   const value = key.slice(colon + 1);

@@ -125,6 +125,23 @@ describe('affected customers', () => {
     await expect(addAffectedCustomersFromTickets({ ctx: org.as('observer'), input: { crisisId: crisis.id, ticketIds: [made[0]!.id] } })).rejects.toSatisfy(code('FORBIDDEN'));
   });
 
+  it('shows an unverified sender’s claimed number and address as such, not as a channel named “unverified”', async () => {
+    const crisis = await open('Spoofed storm');
+    const caller = await knownCustomer('Claims to be Daniel', ['unverified:phone:+13125550187']);
+    const writer = await knownCustomer('Claims to be Jane', ['unverified:jane@example.com']);
+    const due = new Date(Date.now() + 3600_000);
+    const made = await database.db
+      .insert(tickets)
+      .values([
+        { organizationId: org.id, customerId: caller.id, subject: 'Send my refund to a new card', channel: 'phone', slaDueAt: due },
+        { organizationId: org.id, customerId: writer.id, subject: 'New bank details', channel: 'email', slaDueAt: due },
+      ])
+      .returning();
+    await addAffectedCustomersFromTickets({ ctx: org.as('agent'), input: { crisisId: crisis.id, ticketIds: made.map((t) => t.id) } });
+    const { customers: listed } = await roomDoc(crisis.id);
+    expect(listed.map((c) => c.contacts)).toEqual([[{ channel: 'phone', value: '+13125550187', unverified: true }], [{ channel: 'email', value: 'jane@example.com', unverified: true }]]);
+  });
+
   it('[AC3] imports a CSV all or nothing, naming the bad line', async () => {
     const crisis = await open('CSV storm');
     const bad = 'name,email,phone,what_happened\nAl,al@example.com,,bag lost\nBo,not-an-email,,late\n';

@@ -1,5 +1,5 @@
 import { exhaustiveSwitchError } from '@/lib/errors';
-import { type Channel, type ClaimedAddress, type MentionAuthor, type NormalizedMention, unverifiedAddressKey, unverifiedSenderPrefix } from '@/lib/channels/types';
+import { type Channel, type ClaimedAddress, claimedAddressOf, type MentionAuthor, type NormalizedMention, unverifiedAddressKey, unverifiedSenderPrefix } from '@/lib/channels/types';
 import { toE164 } from '@/lib/channels/e164';
 
 /** Lowercased, trimmed email without "mailto:", or undefined when it is not an address. Dots and +tags are kept: they may be different people. */
@@ -72,19 +72,17 @@ export function unverifiedKey(address: ClaimedAddress, defaultCallingCode?: stri
   return e164 ? unverifiedAddressKey({ phone: e164 }) : undefined;
 }
 
-const phoneKeyPrefix = 'phone:';
-
 /** The one key of an unverified author, from the address or number it claims. */
 function unverifiedKeyOf(author: MentionAuthor, defaultCallingCode: string | undefined): string {
   const id = author.externalId.trim();
-  const claimed = isUnverifiedKey(id) ? id.slice(unverifiedSenderPrefix.length) : id;
+  const claimed = claimedAddressOf(id);
   // Something that does not even parse still gets a key of its own, never a shared one.
-  if (claimed.startsWith(phoneKeyPrefix) || (author.email === undefined && author.phone !== undefined)) {
-    const phone = claimed.startsWith(phoneKeyPrefix) ? claimed.slice(phoneKeyPrefix.length) : author.phone!;
-    return unverifiedKey({ phone }, defaultCallingCode) ?? `${unverifiedSenderPrefix}${phoneKeyPrefix}${phone.trim()}`;
+  if ((claimed && 'phone' in claimed) || (author.email === undefined && author.phone !== undefined)) {
+    const phone = claimed && 'phone' in claimed ? claimed.phone : author.phone!;
+    return unverifiedKey({ phone }, defaultCallingCode) ?? unverifiedAddressKey({ phone: phone.trim() });
   }
-  const email = (author.email ?? claimed).trim();
-  return unverifiedKey({ email }) ?? `${unverifiedSenderPrefix}${email.toLowerCase()}`;
+  const email = (author.email ?? (claimed && 'email' in claimed ? claimed.email : id)).trim();
+  return unverifiedKey({ email }) ?? unverifiedAddressKey({ email: email.toLowerCase() });
 }
 
 /** Whether an identity key (or a stored author id) is an unverified sender's or caller's, which must never join or merge into another customer. */
