@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { expect, test } from '@playwright/test';
+import { startFakeGraphApi } from '../test/fake-graph-api';
 import { ChannelsAdminPage, QueuePage, memberSession } from './pages';
 
 // playwright.config.ts points the server's META_GRAPH_URL here.
@@ -9,43 +9,9 @@ const graphPort = Number(process.env.E2E_PORT ?? 3210) + 2;
 const screens = 'test-results/screens';
 mkdirSync(screens, { recursive: true });
 
-/** What the fake Graph API answers for one mentioned comment or media, by its id. */
-type Answer = { status: number; body: string; type?: string };
-type Seen = { path: string; query: URLSearchParams };
-
-/**
- * A stand-in for Meta's Graph API on the port the server's META_GRAPH_URL names (playwright.config.ts): a real HTTP
- * server that records every request and answers each mentioned comment or media as the test says.
- */
-class FakeGraph {
-  readonly seen: Seen[] = [];
-  readonly answers = new Map<string, Answer>();
-  private server: Server | undefined;
-
-  async start() {
-    this.server = createServer((req: IncomingMessage, res: ServerResponse) => {
-      const url = new URL(req.url ?? '/', 'http://graph.local');
-      this.seen.push({ path: url.pathname, query: url.searchParams });
-      // fields=mentioned_comment.comment_id(123){…} or mentioned_media.media_id(456){…}
-      const id = /\.(?:comment|media)_id\((\d+)\)/.exec(url.searchParams.get('fields') ?? '')?.[1] ?? '';
-      const answer = this.answers.get(id) ?? { status: 404, body: '' };
-      res.writeHead(answer.status, { 'content-type': answer.type ?? 'application/json' });
-      res.end(answer.body);
-    });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(graphPort, '127.0.0.1', resolve);
-    });
-  }
-
-  stop() {
-    return new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
-const graph = new FakeGraph();
-test.beforeAll(() => graph.start());
-test.afterAll(() => graph.stop());
+// A stand-in for Meta's Graph API, started by the test (it knows the token), on the port the server was told.
+let fakeGraph: Awaited<ReturnType<typeof startFakeGraphApi>> | undefined;
+test.afterAll(() => fakeGraph?.close());
 
 const account = '17841400000000042';
 // Meta's ids are numeric strings; these three are a comment that is fetched, a post Meta no longer has, and a comment
@@ -57,18 +23,16 @@ const outage = { mediaId: '17900000000000301', commentId: '17900000000000302' };
 test('id-only Instagram mentions are fetched from the Graph API; a backlog and a failure show on Channels, and “Fetch again” recovers', async ({ browser, request }) => {
   const accessToken = `EAAG${randomBytes(24).toString('hex')}`;
   const appSecret = randomBytes(16).toString('hex');
+  const graph = (fakeGraph = await startFakeGraphApi({ accountId: account, accessToken, appSecret, port: graphPort }));
   const hostile = `<img src=x onerror="document.title='pwned'"> @demoair my bag never came off DA 17 #lostluggage ${Date.now().toString(36)}`;
-  graph.answers.set(fetched.commentId, {
-    status: 200,
-    body: JSON.stringify({ id: account, mentioned_comment: { id: fetched.commentId, text: hostile, timestamp: new Date().toISOString().replace('Z', '+0000'), from: { id: '5550001', username: 'maria.travels' }, media: { id: fetched.mediaId } } }),
-  });
+  graph.comments.set(fetched.commentId, { id: fetched.commentId, text: hostile, timestamp: new Date().toISOString().replace('Z', '+0000'), from: { id: '5550001', username: 'maria.travels' }, media: { id: fetched.mediaId } });
   // Meta's answer for a deleted or private object; its message may quote the token, which must never be shown or stored.
   graph.answers.set(deleted.mediaId, {
     status: 400,
-    body: JSON.stringify({ error: { message: `Unsupported get request. Object with ID '${deleted.mediaId}' does not exist (token ${accessToken})`, type: 'GraphMethodException', code: 100, error_subcode: 33, fbtrace_id: 'AbCdEf123' } }),
+    body: { error: { message: `Unsupported get request. Object with ID '${deleted.mediaId}' does not exist (token ${accessToken})`, type: 'GraphMethodException', code: 100, error_subcode: 33, fbtrace_id: 'AbCdEf123' } },
   });
   // An outage answered by an edge proxy: HTML, not Meta's JSON, and it must render as text.
-  graph.answers.set(outage.commentId, { status: 503, type: 'text/html', body: '<html><body><h1>Service <script>alert(1)</script>Unavailable</h1></body></html>' });
+  graph.answers.set(outage.commentId, { status: 503, body: '<html><body><h1>Service <script>alert(1)</script>Unavailable</h1></body></html>' });
 
   const { context, page } = await memberSession(browser, 'admin');
   const dialogs: string[] = [];
@@ -114,20 +78,21 @@ test('id-only Instagram mentions are fetched from the Graph API; a backlog and a
   await page.screenshot({ path: `${screens}/channels-instagram-backlog.png`, fullPage: true });
 
   // Every call carried the token and its app secret proof, on the documented field expansion.
-  const calls = graph.seen.filter((s) => s.path === `/v21.0/${account}`);
-  expect(calls.map((c) => c.query.get('fields'))).toEqual(
+  const calls = graph.requests.filter((r) => r.path === `/v21.0/${account}`);
+  expect(calls.map((c) => c.query.fields)).toEqual(
     expect.arrayContaining([
       `mentioned_comment.comment_id(${fetched.commentId}){id,text,timestamp,username,from,media{id}}`,
       `mentioned_media.media_id(${deleted.mediaId}){id,caption,timestamp,username,media_type,permalink}`,
     ]),
   );
   for (const call of calls) {
-    expect(call.query.get('access_token')).toBe(accessToken);
-    expect(call.query.get('appsecret_proof')).toBe(createHmac('sha256', appSecret).update(accessToken).digest('hex'));
+    expect(call.query.access_token).toBe(accessToken);
+    expect(call.query.appsecret_proof).toBe(createHmac('sha256', appSecret).update(accessToken).digest('hex'));
   }
 
   // The post comes back (it was only private for a while): fetching again clears the failure and the post reaches the queue.
-  graph.answers.set(deleted.mediaId, { status: 200, body: JSON.stringify({ id: account, mentioned_media: { id: deleted.mediaId, caption: `Three days and no bag. @demoair #lostluggage ${Date.now().toString(36)}`, username: 'jon.on.the.road', media_type: 'IMAGE' } }) });
+  graph.answers.delete(deleted.mediaId);
+  graph.media.set(deleted.mediaId, { id: deleted.mediaId, caption: `Three days and no bag. @demoair #lostluggage ${Date.now().toString(36)}`, username: 'jon.on.the.road', media_type: 'IMAGE' });
   // The failure (and its button, with its “queued again” note) goes as soon as the mention is queued again, often
   // before the action's own answer; the backlog is back to the one outage mention once the worker has fetched it.
   await row.getByRole('button', { name: 'Fetch again' }).click();

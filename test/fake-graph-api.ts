@@ -56,13 +56,15 @@ function pick(node: Node, list: string): Node {
  * A real local HTTP server standing in for the Graph API of one Instagram account: answers
  * `GET /vXX.X/{ig-user-id}?fields=mentioned_comment.comment_id(…){…}` and `…mentioned_media.media_id(…){…}` from the
  * comments and media it holds, checks the access token (code 190 otherwise) and the appsecret_proof, records every
- * request, and serves the `failures` queued by a test first, in turn.
+ * request, and serves the `failures` queued by a test first, in turn, and what `answers` holds for a comment or media
+ * id instead of the node. On `port` when given (a server started elsewhere was told where it is).
  */
-export async function startFakeGraphApi(options: { accountId: string; accessToken: string; appSecret?: string }) {
+export async function startFakeGraphApi(options: { accountId: string; accessToken: string; appSecret?: string; port?: number }) {
   const requests: GraphRequest[] = [];
   const comments = new Map<string, Node>();
   const media = new Map<string, Node>();
   const failures: GraphAnswer[] = [];
+  const answers = new Map<string, GraphAnswer>();
 
   const answer = (request: GraphRequest): GraphAnswer => {
     const match = /^\/v\d+\.\d+\/([^/]+)$/.exec(request.path);
@@ -81,6 +83,8 @@ export async function startFakeGraphApi(options: { accountId: string; accessToke
     const expansion = /^mentioned_(comment|media)\.(comment_id|media_id)\((\d+)\)(?:\{(.*)\})?$/.exec(request.query.fields ?? '');
     if (!expansion) return graphError(100, '(#100) Tried accessing nonexisting field', { type: 'OAuthException' });
     const [, kind, , id, fields] = expansion;
+    const given = answers.get(id!);
+    if (given) return given;
     const node = (kind === 'comment' ? comments : media).get(id!);
     if (!node) return unknown(id!);
     return { status: 200, body: { [`mentioned_${kind}`]: pick(node, fields ?? 'id'), id: igUserId } };
@@ -98,7 +102,10 @@ export async function startFakeGraphApi(options: { accountId: string; accessToke
       res.end(text);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -106,6 +113,7 @@ export async function startFakeGraphApi(options: { accountId: string; accessToke
     comments,
     media,
     failures,
+    answers,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
