@@ -178,31 +178,8 @@ export function CreateApiKeyForm({ action }: { action: Action<CreateApiKeyState>
   );
 }
 
-/** Revokes one API key. */
-export function RevokeKeyButton({ keyId, action }: { keyId: string; action: (keyId: string) => Promise<ActionResult<null>> }) {
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-  return (
-    <>
-      <button
-        className="button button-quiet"
-        disabled={pending}
-        onClick={() =>
-          start(async () => {
-            const result = await action(keyId);
-            setError(result.ok ? null : result.error);
-          })
-        }
-      >
-        Revoke
-      </button>
-      {error && <span className="small text-danger">{error}</span>}
-    </>
-  );
-}
-
-/** Asks for a connection's failed Instagram mentions to be fetched again (after fixing what failed them). */
-export function RetryMentionFetchesButton({ connectionId, action }: { connectionId: string; action: (connectionId: string) => Promise<ActionResult<{ requeued: number }>> }) {
+/** A button that runs one server action and shows, next to itself, its refusal or what it did. */
+function ActionButton<T>({ label, run, done }: { label: string; run: () => Promise<ActionResult<T>>; done?: (data: T) => string }) {
   const [pending, start] = useTransition();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   return (
@@ -212,16 +189,26 @@ export function RetryMentionFetchesButton({ connectionId, action }: { connection
         disabled={pending}
         onClick={() =>
           start(async () => {
-            const result = await action(connectionId);
-            setMessage(result.ok ? { ok: true, text: `${result.data.requeued} queued again.` } : { ok: false, text: result.error });
+            const result = await run();
+            setMessage(result.ok ? (done ? { ok: true, text: done(result.data) } : null) : { ok: false, text: result.error });
           })
         }
       >
-        Fetch again
+        {label}
       </button>
       {message && <span className={message.ok ? 'small' : 'small text-danger'}>{message.text}</span>}
     </>
   );
+}
+
+/** Revokes one API key. */
+export function RevokeKeyButton({ keyId, action }: { keyId: string; action: (keyId: string) => Promise<ActionResult<null>> }) {
+  return <ActionButton label="Revoke" run={() => action(keyId)} />;
+}
+
+/** Asks for a connection's failed Instagram mentions to be fetched again (after fixing what failed them). */
+export function RetryMentionFetchesButton({ connectionId, action }: { connectionId: string; action: (connectionId: string) => Promise<ActionResult<{ requeued: number }>> }) {
+  return <ActionButton label="Fetch again" run={() => action(connectionId)} done={(data) => `${data.requeued} queued again.`} />;
 }
 
 /** Runs a drill scenario through the real webhook endpoints. */

@@ -26,8 +26,6 @@ export const IngestInput = z.object({
   /** The channel connection they arrived through, if any. */
   connectionId: z.string().uuid().optional(),
   receivedAt: z.date().optional(),
-  /** Country calling code for national phone numbers in identities. */
-  defaultCallingCode: z.string().regex(/^[1-9]\d{0,2}$/).optional(),
 });
 export type IngestInput = z.input<typeof IngestInput>;
 
@@ -60,7 +58,7 @@ const yieldEveryMs = 2;
 const yieldToIo = () => new Promise((resolve) => setImmediate(resolve));
 
 /** One mention with where and when it arrived; calls that run together keep their own. */
-type Item = { mention: NormalizedMention; connectionId: string | null; receivedAt: Date; defaultCallingCode: string | undefined };
+type Item = { mention: NormalizedMention; connectionId: string | null; receivedAt: Date };
 
 /** What happened to each item of a run, by position: stored (with what detectors see) or already known. */
 type RunOutcome = { stored: (IngestedMention | null)[]; newTicketIds: string[] };
@@ -76,7 +74,7 @@ type RunOutcome = { stored: (IngestedMention | null)[]; newTicketIds: string[] }
 export async function ingestMentions({ ctx, input }: { ctx: Ctx; input: IngestInput }): Promise<IngestResult> {
   const data = parseInput(IngestInput, input);
   const receivedAt = data.receivedAt ?? new Date();
-  const items: Item[] = data.mentions.map((mention) => ({ mention, connectionId: data.connectionId ?? null, receivedAt, defaultCallingCode: data.defaultCallingCode }));
+  const items: Item[] = data.mentions.map((mention) => ({ mention, connectionId: data.connectionId ?? null, receivedAt }));
   if (items.length === 0) return { accepted: 0, duplicates: 0, mentions: [], newTicketIds: [] };
   const outcome = isTransaction(ctx.db) ? await runItems(ctx, items) : await coalesced(ctx, items);
   const stored = outcome.stored.filter((m): m is IngestedMention => m !== null);
@@ -182,7 +180,7 @@ async function ingestInTransaction(db: Db, organizationId: string, items: Item[]
   });
   // 2. Who wrote them: identity keys, and what the database knows of those people.
   const candidates = [...firstIndex.values()];
-  const keysByIndex = new Map(candidates.map((index) => [index, identityKeysOf(items[index]!.mention, { defaultCallingCode: items[index]!.defaultCallingCode ?? settings.defaultCallingCode ?? undefined })]));
+  const keysByIndex = new Map(candidates.map((index) => [index, identityKeysOf(items[index]!.mention, { defaultCallingCode: settings.defaultCallingCode ?? undefined })]));
   const earliest = Math.min(...candidates.map((index) => items[index]!.mention.occurredAt.getTime()));
   const reading = readStoredState(
     db,
